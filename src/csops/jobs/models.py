@@ -28,8 +28,13 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(100), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[JobState] = mapped_column(
-        Enum(JobState, name="job_state", native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            JobState,
+            name="job_state",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=JobState.queued,
     )
     priority: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,60 @@
+"""Idempotency-Key handling: same key and body -> same answer; same key, other body -> error."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from csops.clock import now
+from csops.domains.idempotency.models import IdempotencyRecord
+from csops.errors import Invalid
+
+KEEP_FOR = timedelta(hours=24)
+
+
+def request_hash(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
+
+
+def lookup(session: Session, *, principal: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
+    if not key or len(key) > 200:
+        raise Invalid("Idempotency-Key must be 1 to 200 characters")
+    record = session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
+    )
+    if record is None or record.created_at < now() - KEEP_FOR:
+        return None
+    if record.request_hash != fingerprint:
+        raise Invalid("this Idempotency-Key was already used with a different request")
+    return record
+
+
+def remember(
+    session: Session, *, principal: str, key: str, fingerprint: str, status_code: int, response: Any
+) -> None:
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.created_at < now() - KEEP_FOR,
+        )
+    )
+    session.add(
+        IdempotencyRecord(
+            principal=principal,
+            key=key,
+            request_hash=fingerprint,
+            status_code=status_code,
+            response=json.loads(json.dumps(response, default=str)),
+        )
+    )
+    session.flush()
+
+
+def prune(session: Session) -> None:
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now() - KEEP_FOR))

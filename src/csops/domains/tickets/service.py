@@ -1,0 +1,222 @@
+"""Ticket use cases: create, read, update (with enforced transitions), history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from csops.clock import now
+from csops.domains.accounts import service as accounts
+from csops.domains.accounts.actor import Actor
+from csops.domains.accounts.models import Team, User
+from csops.domains.live import service as live
+from csops.domains.tickets import lifecycle, search
+from csops.domains.tickets.attachments import store_uploads
+from csops.domains.tickets.access import get_visible_ticket, require_scope
+from csops.domains.tickets.custom_fields import validate_custom_fields
+from csops.domains.tickets.models import (
+    AuthorKind,
+    Channel,
+    Message,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketTag,
+)
+from csops.domains.tickets.sanitize import body_from
+from csops.domains.tickets.schemas import TicketCreate, TicketUpdate, Upload
+from csops.errors import Invalid, NotFound, PermissionDenied, PreconditionFailed
+
+TRACKED = ("subject", "status", "priority", "type", "assignee_id", "team_id", "service_id")
+
+
+def actor_kind(actor: Actor) -> AuthorKind:
+    return {"user": AuthorKind.user, "customer": AuthorKind.customer}.get(actor.kind, AuthorKind.system)
+
+
+def record(session: Session, ticket: Ticket, actor: Actor, field: str, old: Any, new: Any) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            actor_kind=actor_kind(actor),
+            actor_id=actor.id,
+            field=field,
+            old_value=None if old is None else str(getattr(old, "value", old)),
+            new_value=None if new is None else str(getattr(new, "value", new)),
+        )
+    )
+
+
+def set_tags(session: Session, ticket: Ticket, tags: Sequence[str]) -> None:
+    ticket.tags = list(tags)
+    session.execute(delete(TicketTag).where(TicketTag.ticket_id == ticket.id))
+    session.add_all(TicketTag(ticket_id=ticket.id, tag=tag) for tag in tags)
+
+
+def _resolve_service(session: Session, ref: str | int | None) -> int | None:
+    if ref is None or ref == "":
+        return None
+    service = accounts.find_service(session, ref)
+    if service is None:
+        raise Invalid(f"unknown service {ref!r}")
+    return service.id
+
+
+def _check_assignment(session: Session, assignee_id: int | None, team_id: int | None) -> None:
+    if assignee_id is not None:
+        user = session.get(User, assignee_id)
+        if user is None or not user.is_active:
+            raise Invalid(f"unknown or inactive assignee {assignee_id}")
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise Invalid(f"unknown team {team_id}")
+
+
+def create_ticket(
+    session: Session,
+    *,
+    data: TicketCreate,
+    actor: Actor,
+    uploads: Sequence[Upload] = (),
+    raw: str | None = None,
+) -> Ticket:
+    """A new ticket with its first message. An unknown requester becomes a customer."""
+    require_scope(actor, "tickets:write")
+    if actor.is_customer:
+        assert actor.id is not None  # noqa: S101 (a customer actor always has an id)
+        requester = accounts.get_customer(session, customer_id=actor.id, actor=actor)
+        channel = Channel.portal
+    else:
+        if data.requester is None:
+            raise Invalid("a ticket needs a requester (email and name)")
+        requester = accounts.get_or_create_customer(
+            session, email=data.requester.email, name=data.requester.name
+        )
+        channel = data.channel or (Channel.api if actor.scopes is not None else Channel.web)
+    service_id = _resolve_service(session, data.service)
+    team_id = data.team_id
+    assignee_id = data.assignee_id if actor.is_staff else None
+    if actor.is_customer:
+        team_id = None
+    if team_id is None and service_id is not None:
+        team_id = accounts.find_service(session, service_id).owning_team_id  # type: ignore[union-attr]
+    _check_assignment(session, assignee_id, team_id)
+    stamp = now()
+    ticket = Ticket(
+        subject=data.subject,
+        requester_id=requester.id,
+        organization_id=requester.organization_id,
+        channel=channel,
+        type=data.type,
+        priority=data.priority,
+        status=Status.new,
+        assignee_id=assignee_id,
+        team_id=team_id,
+        service_id=service_id,
+        tags=data.tags,
+        custom_fields=validate_custom_fields(session, data.custom_fields),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    session.add(ticket)
+    session.flush()
+    session.add_all(TicketTag(ticket_id=ticket.id, tag=tag) for tag in data.tags)
+    body_html, body_text = body_from(text=data.description, html_body=data.description_html)
+    message = Message(
+        ticket_id=ticket.id,
+        author_kind=AuthorKind.customer,
+        author_customer_id=requester.id,
+        is_public=True,
+        channel=channel,
+        body_html=body_html,
+        body_text=body_text,
+        raw=raw,
+        created_at=stamp,
+    )
+    session.add(message)
+    record(session, ticket, actor, "created", None, ticket.status)
+    if uploads:
+        store_uploads(session, ticket=ticket, message=message, uploads=uploads)
+    session.flush()
+    search.reindex(session, ticket.id)
+    live.publish(session, topic="tickets", payload={"action": "created", "ticket_id": ticket.id})
+    return ticket
+
+
+def get_ticket(session: Session, *, ticket_id: int, actor: Actor) -> Ticket:
+    require_scope(actor, "tickets:read")
+    return get_visible_ticket(session, ticket_id=ticket_id, actor=actor)
+
+
+def update_ticket(
+    session: Session,
+    *,
+    ticket_id: int,
+    data: TicketUpdate,
+    actor: Actor,
+    if_match: str | None = None,
+) -> Ticket:
+    """Changes fields, enforcing status transitions; records an event per changed field."""
+    require_scope(actor, "tickets:write")
+    ticket = get_visible_ticket(session, ticket_id=ticket_id, actor=actor)
+    if if_match is not None and if_match.strip() not in (ticket.etag, "*"):
+        raise PreconditionFailed("the ticket changed since you read it; reload and try again")
+    values = data.model_dump(exclude_unset=True)
+    if actor.is_customer:
+        allowed = {"status"}
+        if set(values) - allowed or values.get("status") not in (None, Status.solved):
+            raise PermissionDenied("a customer may only mark their request as solved")
+    if "service" in values:
+        values["service_id"] = _resolve_service(session, values.pop("service"))
+    _check_assignment(session, values.get("assignee_id"), values.get("team_id"))
+    if ticket.status == Status.closed and values:
+        raise Invalid("a closed ticket cannot be changed; open a follow-up instead")
+    changed = apply_changes(session, ticket, values, actor)
+    if changed:
+        ticket.updated_at = now()
+        session.flush()
+        if "subject" in values:
+            search.reindex(session, ticket.id)
+        live.publish(session, topic="tickets", payload={"action": "updated", "ticket_id": ticket.id})
+    return ticket
+
+
+def apply_changes(session: Session, ticket: Ticket, values: dict[str, Any], actor: Actor) -> bool:
+    changed = False
+    if "status" in values and values["status"] is not None:
+        old = ticket.status
+        if lifecycle.move(ticket, values["status"]):
+            record(session, ticket, actor, "status", old, ticket.status)
+            changed = True
+    for field in TRACKED:
+        if field == "status" or field not in values:
+            continue
+        old, new = getattr(ticket, field), values[field]
+        if new is None and field in ("subject", "priority", "type"):
+            raise Invalid(f"{field} cannot be empty")
+        if old != new:
+            setattr(ticket, field, new)
+            record(session, ticket, actor, field, old, new)
+            changed = True
+    if values.get("tags") is not None and list(values["tags"]) != list(ticket.tags):
+        record(session, ticket, actor, "tags", ",".join(ticket.tags), ",".join(values["tags"]))
+        set_tags(session, ticket, values["tags"])
+        changed = True
+    if values.get("custom_fields") is not None:
+        merged = {**ticket.custom_fields, **validate_custom_fields(session, values["custom_fields"])}
+        if merged != ticket.custom_fields:
+            record(session, ticket, actor, "custom_fields", None, ",".join(sorted(merged)))
+            ticket.custom_fields = merged
+            changed = True
+    return changed
+
+
+def history(session: Session, *, ticket_id: int, actor: Actor) -> Sequence[TicketEvent]:
+    get_ticket(session, ticket_id=ticket_id, actor=actor)
+    if not actor.is_staff:
+        raise NotFound(f"ticket {ticket_id} history not found")
+    return session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+    ).all()

@@ -1,0 +1,22 @@
+"""Fixtures for the job runner tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from csops.jobs import schedule  # noqa: E402
+
+
+@pytest.fixture
+def temp_schedule() -> Iterator[Callable[[str, str, str], None]]:
+    """Register cron entries for one test; the in-code table is restored afterwards."""
+    saved = dict(schedule._SCHEDULES)
+    yield schedule.register_schedule
+    schedule._SCHEDULES.clear()
+    schedule._SCHEDULES.update(saved)
