@@ -44,11 +44,13 @@ fi
 if [ -d /etc/postgresql ] && [ -n "$(ls -A /etc/postgresql 2>/dev/null)" ]; then
     VERSION=$(ls /etc/postgresql | sort -V | tail -n 1)
     echo "ensure_postgres: starting PostgreSQL $VERSION cluster 'main' ..."
-    if command -v pg_ctlcluster >/dev/null 2>&1; then
-        pg_ctlcluster --skip-systemctl-redirect "$VERSION" main start \
-            || echo "ensure_postgres: pg_ctlcluster $VERSION main start failed" >&2
-    else
+    if ! command -v pg_ctlcluster >/dev/null 2>&1; then
         echo "ensure_postgres: pg_ctlcluster not found (postgresql-common missing?)" >&2
+        WAIT_S=2
+    elif ! pg_ctlcluster --skip-systemctl-redirect "$VERSION" main start; then
+        # Not root, or "already running" on another port: no point waiting long.
+        echo "ensure_postgres: pg_ctlcluster $VERSION main start failed" >&2
+        WAIT_S=3
     fi
     for _ in $(seq 1 "$WAIT_S"); do
         if answers; then

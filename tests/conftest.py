@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from csops.db import make_engine
-from csops.schema import upgrade
+# Attachments and keys of the test run go to a throwaway data dir, never the user's.
+os.environ.setdefault("CSOPS_DATA_DIR", tempfile.mkdtemp(prefix="csops-test-"))
+os.environ.setdefault("CSOPS_LOGIN_MAX_ATTEMPTS", "5")
+
+from csops.db import make_engine  # noqa: E402
+from csops.schema import upgrade  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("CSOPS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_MODE = os.environ.get("CSOPS_TEST_POSTGRES", "auto")

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS)")
     login_max_attempts: int = Field(default=5, description="Failed logins allowed per window per email and IP")
     login_window_seconds: int = Field(default=300, description="Window of the login rate limit")
-    max_request_bytes: int = Field(default=5 * 1024 * 1024, description="Largest request body accepted")
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, description="Largest request body accepted")
     max_attachment_bytes: int = Field(default=2 * 1024 * 1024, description="Largest single attachment")
     max_attachments_per_message: int = Field(default=5, description="Attachments per message")
     max_json_depth: int = Field(default=32, description="Deepest JSON nesting accepted")

@@ -20,3 +20,12 @@ def temp_schedule() -> Iterator[Callable[[str, str, str], None]]:
     yield schedule.register_schedule
     schedule._SCHEDULES.clear()
     schedule._SCHEDULES.update(saved)
+
+
+@pytest.fixture
+def no_schedules() -> Iterator[None]:
+    """An empty cron table, so time travel in a test enqueues no maintenance jobs."""
+    saved = dict(schedule._SCHEDULES)
+    schedule._SCHEDULES.clear()
+    yield
+    schedule._SCHEDULES.update(saved)

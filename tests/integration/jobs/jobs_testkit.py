@@ -50,9 +50,7 @@ def slow_once_handler(session: Session, payload: dict[str, Any]) -> None:
 def stolen_midway_handler(session: Session, payload: dict[str, Any]) -> None:
     """Work, then find the job re-leased to another worker before completion."""
     record(session, payload)
-    session.execute(
-        update(Job).where(Job.kind == "test.stolen_midway").values(locked_by="thief")
-    )
+    session.execute(update(Job).where(Job.kind == "test.stolen_midway").values(locked_by="thief"))
 
 
 def recorded(session: Session, tag: str | None = None) -> int:

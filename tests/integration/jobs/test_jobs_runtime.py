@@ -17,6 +17,8 @@ from csops.jobs.queue import enqueue
 from csops.jobs.runtime import Outcome, backoff_seconds, claim, run_one, stats
 from csops.jobs.worker import Worker
 
+pytestmark = pytest.mark.usefixtures("no_schedules")
+
 
 def add_job(engine: Engine, kind: str, **kwargs: object) -> int:
     with session_scope(engine) as session:
@@ -155,7 +157,11 @@ def test_stats_count_jobs_per_state(fresh_engine: Engine) -> None:
 def test_prune_deletes_only_succeeded_jobs_older_than_a_week(fresh_engine: Engine) -> None:
     old, recent, dead = (add_job(fresh_engine, "test.record") for _ in range(3))
     with session_scope(fresh_engine) as session:
-        for job_id, state, age in ((old, "succeeded", 8), (recent, "succeeded", 1), (dead, "dead", 30)):
+        for job_id, state, age in (
+            (old, "succeeded", 8),
+            (recent, "succeeded", 1),
+            (dead, "dead", 30),
+        ):
             job = session.get(Job, job_id)
             assert job is not None
             job.state = JobState(state)

@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1, one router per domain."""
+
+from fastapi import APIRouter
+
+from csops.web.api import accounts, attachments, macros, tickets, views
+
+router = APIRouter(prefix="/api/v1")
+for module in (tickets, attachments, accounts, macros, views):
+    router.include_router(module.router)

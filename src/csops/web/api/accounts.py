@@ -1,0 +1,5 @@
+"""API routes: accounts (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

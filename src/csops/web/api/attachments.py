@@ -1,0 +1,5 @@
+"""API routes: attachments (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""API routes: macros (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""API routes: tickets (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""API routes: views (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

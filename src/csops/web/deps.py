@@ -1,0 +1,120 @@
+"""Request-scoped dependencies: the database session, settings, and who is asking."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from csops.config import Settings
+from csops.db import session_scope
+from csops.domains.accounts import auth
+from csops.domains.accounts.actor import Actor
+from csops.domains.accounts.models import LoginSession
+from csops.errors import NotFound, PermissionDenied, Unauthenticated
+
+SESSION_COOKIE = "csops_session"
+CSRF_HEADER = "x-csrf-token"
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent."""
+    with session_scope(get_engine(request)) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    actor: Actor
+    login: LoginSession | None  # None when authenticated by an API token
+
+    @property
+    def csrf_token(self) -> str:
+        return self.login.csrf_token if self.login else ""
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    token = _bearer(request)
+    if token is not None:
+        return Principal(actor=auth.authenticate_token(session, raw=token), login=None)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    login = auth.load_session(session, cookie_value=cookie)
+    if login is None:
+        return None
+    actor = auth.actor_for_session(session, login)
+    return Principal(actor=actor, login=login) if actor is not None else None
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def check_csrf(request: Request, principal: Principal, form_token: str | None = None) -> None:
+    """Cookie-authenticated writes must echo the session's CSRF token (header or form field)."""
+    if principal.login is None or request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get(CSRF_HEADER) or form_token or ""
+    if not hmac.compare_digest(sent, principal.login.csrf_token):
+        raise PermissionDenied("missing or wrong CSRF token; reload the page and try again")
+
+
+def require_principal(request: Request, principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        raise Unauthenticated("sign in or send an API token")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(require_principal)]
+
+
+def api_actor(request: Request, principal: PrincipalDep) -> Actor:
+    """Any signed-in actor, for the JSON API (CSRF header required with a cookie)."""
+    check_csrf(request, principal)
+    return principal.actor
+
+
+ActorDep = Annotated[Actor, Depends(api_actor)]
+
+
+def staff_actor(actor: ActorDep) -> Actor:
+    if not actor.is_staff:
+        raise NotFound("not found")
+    return actor
+
+
+StaffDep = Annotated[Actor, Depends(staff_actor)]
+
+
+def admin_actor(actor: StaffDep) -> Actor:
+    if not actor.is_admin:
+        raise PermissionDenied("only an admin may do this")
+    return actor
+
+
+AdminDep = Annotated[Actor, Depends(admin_actor)]

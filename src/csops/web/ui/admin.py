@@ -1,0 +1,5 @@
+"""UI routes: admin (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""UI routes: auth (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,85 @@
+"""What every page needs: who is looking, in which language, with which CSRF token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+
+from csops import i18n
+from csops.domains.accounts.actor import Actor
+from csops.web.deps import OptionalPrincipal, Principal, SessionDep, check_csrf
+from csops.web.templating import render
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; app.py turns it into a redirect to the right login page."""
+
+    def __init__(self, login_path: str, next_path: str) -> None:
+        super().__init__(login_path)
+        self.location = f"{login_path}?next={quote(next_path, safe='/')}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A signed-in page request: the actor, its session, and the locale to render in."""
+
+    request: Request
+    principal: Principal
+    locale: str
+
+    @property
+    def actor(self) -> Actor:
+        return self.principal.actor
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "me": self.actor,
+            "csrf_token": self.principal.csrf_token,
+            "locale": self.locale,
+            "path": self.request.url.path,
+            **extra,
+        }
+
+    def render(self, name: str, status_code: int = 200, **extra: Any) -> HTMLResponse:
+        return render(
+            self.request.app.state.templates, self.request, name, self.context(**extra), status_code
+        )
+
+    def check_csrf(self, form_token: str | None) -> None:
+        check_csrf(self.request, self.principal, form_token)
+
+
+def locale_for(request: Request, actor: Actor | None) -> str:
+    return i18n.negotiate(request.headers.get("accept-language"), actor.locale if actor else None)
+
+
+def _next_path(request: Request) -> str:
+    path = request.url.path
+    return path + ("?" + request.url.query if request.url.query else "")
+
+
+def staff_page(request: Request, principal: OptionalPrincipal, _session: SessionDep) -> Page:
+    if principal is None or not principal.actor.is_staff or principal.login is None:
+        raise LoginRequired("/login", _next_path(request))
+    return Page(request, principal, locale_for(request, principal.actor))
+
+
+def customer_page(request: Request, principal: OptionalPrincipal, _session: SessionDep) -> Page:
+    if principal is None or not principal.actor.is_customer or principal.login is None:
+        raise LoginRequired("/portal/login", _next_path(request))
+    return Page(request, principal, locale_for(request, principal.actor))
+
+
+StaffPage = Annotated[Page, Depends(staff_page)]
+CustomerPage = Annotated[Page, Depends(customer_page)]
+
+
+def safe_next(value: str | None, default: str) -> str:
+    """Only local paths, so a login link cannot send people to another site."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default

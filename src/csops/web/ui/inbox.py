@@ -1,0 +1,5 @@
+"""UI routes: inbox (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

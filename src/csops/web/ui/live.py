@@ -1,0 +1,5 @@
+"""UI routes: live (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""UI routes: portal (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

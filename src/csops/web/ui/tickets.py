@@ -1,0 +1,5 @@
+"""UI routes: tickets (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
