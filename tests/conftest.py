@@ -28,7 +28,9 @@ os.environ.setdefault("CSOPS_LOGIN_MAX_ATTEMPTS", "5")
 from csops.db import make_engine  # noqa: E402
 from csops.schema import upgrade  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("CSOPS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "CSOPS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 PG_MODE = os.environ.get("CSOPS_TEST_POSTGRES", "auto")
 BACKENDS = ["sqlite", "postgres"]
 
@@ -163,7 +165,9 @@ def engine(request: pytest.FixtureRequest, templates: TemplateDatabases) -> Iter
 def db(engine: Engine) -> Iterator[Session]:
     connection = engine.connect()
     outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     try:
         yield session
     finally:

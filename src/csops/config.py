@@ -17,24 +17,44 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSOPS_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("var"), description="Where SQLite, attachments and keys live")
-    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir")
-    db_pool_size: int = Field(default=0, description="Connections per process; 0 picks 1 on SQLite, 10 on PostgreSQL")
-    secret_key: str = Field(default="", description="Signs magic links; empty means generated once in data_dir")
+    data_dir: Path = Field(
+        default=Path("var"), description="Where SQLite, attachments and keys live"
+    )
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite in data_dir"
+    )
+    db_pool_size: int = Field(
+        default=0, description="Connections per process; 0 picks 1 on SQLite, 10 on PostgreSQL"
+    )
+    secret_key: str = Field(
+        default="", description="Signs magic links; empty means generated once in data_dir"
+    )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL used in links")
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format")
     log_level: str = Field(default="INFO", description="Python log level")
-    default_locale: Literal["en", "zh_Hans"] = Field(default="en", description="UI language for new users")
+    default_locale: Literal["en", "zh_Hans"] = Field(
+        default="en", description="UI language for new users"
+    )
     session_hours: int = Field(default=12, description="Lifetime of a login session")
     cookie_secure: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS)")
-    login_max_attempts: int = Field(default=5, description="Failed logins allowed per window per email and IP")
+    login_max_attempts: int = Field(
+        default=5, description="Failed logins allowed per window per email and IP"
+    )
     login_window_seconds: int = Field(default=300, description="Window of the login rate limit")
-    max_request_bytes: int = Field(default=8 * 1024 * 1024, description="Largest request body accepted")
-    max_attachment_bytes: int = Field(default=2 * 1024 * 1024, description="Largest single attachment")
+    max_request_bytes: int = Field(
+        default=8 * 1024 * 1024, description="Largest request body accepted"
+    )
+    max_attachment_bytes: int = Field(
+        default=2 * 1024 * 1024, description="Largest single attachment"
+    )
     max_attachments_per_message: int = Field(default=5, description="Attachments per message")
     max_json_depth: int = Field(default=32, description="Deepest JSON nesting accepted")
-    worker_poll_seconds: float = Field(default=0.5, description="How often an idle worker looks for jobs")
-    job_lease_seconds: int = Field(default=60, description="How long a claimed job is leased to one worker")
+    worker_poll_seconds: float = Field(
+        default=0.5, description="How often an idle worker looks for jobs"
+    )
+    job_lease_seconds: int = Field(
+        default=60, description="How long a claimed job is leased to one worker"
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -23,4 +23,6 @@ def make_ticket(session: Session, *, actor: Actor | None = None, **overrides: An
         "requester": {"email": f"req{n}@mail.example", "name": f"Requester {n}"},
     }
     data.update(overrides)
-    return service.create_ticket(session, data=TicketCreate.model_validate(data), actor=actor or Actor.system())
+    return service.create_ticket(
+        session, data=TicketCreate.model_validate(data), actor=actor or Actor.system()
+    )

@@ -50,7 +50,12 @@ class LiveServer:
                 team = session.query(Team).filter_by(name=name).one_or_none() or Team(name=name)
                 session.add(team)
                 teams.append(team)
-            user = User(email=email, name=email.split("@")[0].title(), role=role, password_hash=hash_password(PASSWORD))
+            user = User(
+                email=email,
+                name=email.split("@")[0].title(),
+                role=role,
+                password_hash=hash_password(PASSWORD),
+            )
             user.teams = teams
             session.add(user)
             session.flush()
@@ -62,13 +67,18 @@ class LiveServer:
         def make(session: Session) -> int:
             org_id = None
             if org:
-                row = session.query(Organization).filter_by(name=org).one_or_none() or Organization(name=org)
+                row = session.query(Organization).filter_by(name=org).one_or_none() or Organization(
+                    name=org
+                )
                 session.add(row)
                 session.flush()
                 org_id = row.id
             customer = Customer(
-                email=email, name=email.split("@")[0].title(), password_hash=hash_password(PASSWORD),
-                organization_id=org_id, is_org_admin=org_admin,
+                email=email,
+                name=email.split("@")[0].title(),
+                password_hash=hash_password(PASSWORD),
+                organization_id=org_id,
+                is_org_admin=org_admin,
             )
             session.add(customer)
             session.flush()
@@ -80,13 +90,18 @@ class LiveServer:
         def make(session: Session) -> str:
             user = session.query(User).filter_by(email=email).one()
             _row, raw = auth.create_token(
-                session, user=user, data=TokenCreate(name="test", scopes=list(scopes)), actor=Actor.system()
+                session,
+                user=user,
+                data=TokenCreate(name="test", scopes=list(scopes)),
+                actor=Actor.system(),
             )
             return raw
 
         return str(self.seed(make))
 
-    def api(self, email: str, role: Role = Role.admin, scopes: tuple[str, ...] | None = None) -> httpx.Client:
+    def api(
+        self, email: str, role: Role = Role.admin, scopes: tuple[str, ...] | None = None
+    ) -> httpx.Client:
         """An API client authenticated with a fresh token of a (new) user."""
         self.user(email, role=role)
         default = ("tickets:read", "tickets:write", "accounts:read", "accounts:write")
@@ -98,7 +113,9 @@ class LiveServer:
         client = self.client(follow_redirects=False)
         page = client.get(path)
         csrf = page.cookies.get("csops_csrf") or ""
-        response = client.post(path, data={"email": email, "password": PASSWORD, "csrf_token": csrf})
+        response = client.post(
+            path, data={"email": email, "password": PASSWORD, "csrf_token": csrf}
+        )
         assert response.status_code in (302, 303), response.text[:500]
         return client
 

@@ -62,14 +62,16 @@ def claim(
         return []
     lease = lease_seconds if lease_seconds is not None else get_settings().job_lease_seconds
     at = now()
+    claimable = or_(
+        and_(Job.state == JobState.queued, Job.run_at <= at),
+        and_(Job.state == JobState.running, Job.lease_expires_at < at),
+    )
+    with engine.connect() as conn:  # an idle poll reads; it takes no write lock on SQLite
+        if conn.scalar(select(Job.id).where(claimable).limit(1)) is None:
+            return []
     due = (
         select(Job.id)
-        .where(
-            or_(
-                and_(Job.state == JobState.queued, Job.run_at <= at),
-                and_(Job.state == JobState.running, Job.lease_expires_at < at),
-            )
-        )
+        .where(claimable)
         .order_by(Job.priority.desc(), Job.run_at, Job.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite renders no locking clause
@@ -122,7 +124,7 @@ def _run_in(session: Session, job_id: int, worker_id: str) -> Outcome:
     session.flush()
     done = session.execute(
         update(Job)
-        .where(Job.id == job_id)
+        .where(Job.id == job_id, Job.locked_by == worker_id, Job.state == JobState.running)
         .values(
             state=JobState.succeeded,
             finished_at=now(),

@@ -15,8 +15,14 @@ target_metadata = Base.metadata
 SEARCH_TABLES = {"ticket_fts", "ticket_search"}
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    if type_ == "table" and name is not None and (name in SEARCH_TABLES or name.startswith("ticket_fts_")):
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    if (
+        type_ == "table"
+        and name is not None
+        and (name in SEARCH_TABLES or name.startswith("ticket_fts_"))
+    ):
         return False
     return True
 

@@ -82,7 +82,9 @@ def create_app(
     app.state.engine = engine
     app.state.templates = make_templates()
     problems.install(app, html_error=_error_page_factory(app))
-    app.add_middleware(InputGuard, max_bytes=settings.max_request_bytes, max_json_depth=settings.max_json_depth)
+    app.add_middleware(
+        InputGuard, max_bytes=settings.max_request_bytes, max_json_depth=settings.max_json_depth
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -47,13 +47,21 @@ def json_depth_exceeds(body: bytes, limit: int) -> bool:
 
 async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
     body = json.dumps(
-        {"type": f"https://csops.dev/problems/{status}", "title": title, "status": status, "detail": detail}
+        {
+            "type": f"https://csops.dev/problems/{status}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+        }
     ).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -72,7 +80,9 @@ class InputGuard:
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _send_problem(send, 413, "Content too large", f"the body is over {self.max_bytes} bytes")
+            await _send_problem(
+                send, 413, "Content too large", f"the body is over {self.max_bytes} bytes"
+            )
             return
         chunks: list[bytes] = []
         size = 0
@@ -84,7 +94,9 @@ class InputGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _send_problem(send, 413, "Content too large", f"the body is over {self.max_bytes} bytes")
+                await _send_problem(
+                    send, 413, "Content too large", f"the body is over {self.max_bytes} bytes"
+                )
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)

@@ -65,7 +65,11 @@ def make_templates() -> Jinja2Templates:
 
 
 def render(
-    templates: Jinja2Templates, request: Request, name: str, context: dict[str, Any], status_code: int = 200
+    templates: Jinja2Templates,
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
 ) -> HTMLResponse:
     """Renders in the page's locale (context["locale"]); templates render at construction."""
     with i18n.use_locale(str(context.get("locale") or i18n.get_locale())):

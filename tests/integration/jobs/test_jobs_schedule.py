@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select, update
 
 from csops.clock import frozen
 from csops.db import session_scope
-from csops.jobs import maintenance
+from csops.jobs import maintenance, schedule
 from csops.jobs.models import Job, JobSchedule
 from csops.jobs.schedule import enqueue_due, next_run, registered_schedules, sync_schedules
 
@@ -57,8 +57,6 @@ def test_sync_upserts_updates_and_drops(fresh_engine: Engine, temp_schedule: Reg
         "test.record",
         T0.replace(minute=5, second=0),
     )
-
-    from csops.jobs import schedule
 
     del schedule._SCHEDULES["test.minutely"]
     sync(fresh_engine)

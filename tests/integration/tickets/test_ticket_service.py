@@ -17,7 +17,9 @@ from tests.factories.tickets import make_ticket
 SYSTEM = Actor.system()
 
 
-def test_unknown_requester_becomes_customer_in_their_org(db: Session, factories: SimpleNamespace) -> None:
+def test_unknown_requester_becomes_customer_in_their_org(
+    db: Session, factories: SimpleNamespace
+) -> None:
     org = factories.org(domain="acme.example")
     ticket = make_ticket(db, requester={"email": "Ann@ACME.example", "name": "Ann"})
     customer = db.scalar(select(Customer).where(Customer.email == "ann@acme.example"))
@@ -38,32 +40,59 @@ def test_service_routes_to_owning_team(db: Session, factories: SimpleNamespace) 
 def test_transitions_are_enforced_and_recorded(db: Session, factories: SimpleNamespace) -> None:
     agent = Actor.for_user(factories.user(role=Role.admin))
     ticket = make_ticket(db)
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.solved), actor=agent)
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(status=Status.solved), actor=agent
+    )
     assert ticket.solved_at is not None
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.open), actor=agent)
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(status=Status.open), actor=agent
+    )
     assert ticket.reopen_count == 1 and ticket.solved_at is None
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.solved), actor=agent)
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.closed), actor=agent)
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(status=Status.solved), actor=agent
+    )
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(status=Status.closed), actor=agent
+    )
     with pytest.raises(Invalid):
-        service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.open), actor=agent)
-    fields = [e.new_value for e in db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.field == "status"))]
+        service.update_ticket(
+            db, ticket_id=ticket.id, data=TicketUpdate(status=Status.open), actor=agent
+        )
+    fields = [
+        e.new_value
+        for e in db.scalars(
+            select(TicketEvent).where(
+                TicketEvent.ticket_id == ticket.id, TicketEvent.field == "status"
+            )
+        )
+    ]
     assert fields == ["solved", "open", "solved", "closed"]
 
 
 def test_pending_cannot_jump_to_closed(db: Session) -> None:
     ticket = make_ticket(db)
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.pending), actor=SYSTEM)
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(status=Status.pending), actor=SYSTEM
+    )
     with pytest.raises(Conflict):
-        service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.closed), actor=SYSTEM)
+        service.update_ticket(
+            db, ticket_id=ticket.id, data=TicketUpdate(status=Status.closed), actor=SYSTEM
+        )
 
 
 def test_if_match_detects_concurrent_change(db: Session) -> None:
     ticket = make_ticket(db)
     stale = ticket.etag
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(subject="New subject"), actor=SYSTEM)
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(subject="New subject"), actor=SYSTEM
+    )
     with pytest.raises(PreconditionFailed):
         service.update_ticket(
-            db, ticket_id=ticket.id, data=TicketUpdate(priority="high"), actor=SYSTEM, if_match=stale
+            db,
+            ticket_id=ticket.id,
+            data=TicketUpdate(priority="high"),
+            actor=SYSTEM,
+            if_match=stale,
         )
 
 
@@ -71,22 +100,41 @@ def test_replies_notes_and_customer_visibility(db: Session, factories: SimpleNam
     agent = Actor.for_user(factories.user(role=Role.manager))
     ticket = make_ticket(db)
     customer = Actor.for_customer(ticket.requester)
-    thread.add_message(db, ticket_id=ticket.id, data=MessageCreate(body="Secret: ops ref 42", public=False), actor=agent)
-    thread.add_message(db, ticket_id=ticket.id, data=MessageCreate(body="We are on it"), actor=agent)
+    thread.add_message(
+        db,
+        ticket_id=ticket.id,
+        data=MessageCreate(body="Secret: ops ref 42", public=False),
+        actor=agent,
+    )
+    thread.add_message(
+        db, ticket_id=ticket.id, data=MessageCreate(body="We are on it"), actor=agent
+    )
     assert ticket.status == Status.open and ticket.first_public_reply_at is not None
-    seen_by_customer = [m.body_text for m in thread.list_messages(db, ticket_id=ticket.id, actor=customer)]
+    seen_by_customer = [
+        m.body_text for m in thread.list_messages(db, ticket_id=ticket.id, actor=customer)
+    ]
     assert "Secret: ops ref 42" not in seen_by_customer and "We are on it" in seen_by_customer
     assert len(thread.list_messages(db, ticket_id=ticket.id, actor=agent)) == 3
     # search never leaks internal notes to the customer
     hits = views.list_tickets(db, filters=views.TicketFilters(q="secret"), actor=customer).items
     assert hits == []
-    assert [t.id for t in views.list_tickets(db, filters=views.TicketFilters(q="secret"), actor=agent).items] == [ticket.id]
+    assert [
+        t.id
+        for t in views.list_tickets(db, filters=views.TicketFilters(q="secret"), actor=agent).items
+    ] == [ticket.id]
 
 
 def test_customer_reply_reopens_solved(db: Session) -> None:
     ticket = make_ticket(db)
-    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(status=Status.solved), actor=SYSTEM)
-    thread.add_message(db, ticket_id=ticket.id, data=MessageCreate(body="Still broken"), actor=Actor.for_customer(ticket.requester))
+    service.update_ticket(
+        db, ticket_id=ticket.id, data=TicketUpdate(status=Status.solved), actor=SYSTEM
+    )
+    thread.add_message(
+        db,
+        ticket_id=ticket.id,
+        data=MessageCreate(body="Still broken"),
+        actor=Actor.for_customer(ticket.requester),
+    )
     assert ticket.status == Status.open and ticket.reopen_count == 1
 
 
@@ -103,7 +151,10 @@ def test_agent_sees_own_team_and_untriaged_only(db: Session, factories: SimpleNa
     t_mine = make_ticket(db, team_id=mine.id)
     t_theirs = make_ticket(db, team_id=theirs.id)
     t_new = make_ticket(db)
-    ids = {t.id for t in views.list_tickets(db, filters=views.TicketFilters(), actor=agent, limit=500).items}
+    ids = {
+        t.id
+        for t in views.list_tickets(db, filters=views.TicketFilters(), actor=agent, limit=500).items
+    }
     assert t_mine.id in ids and t_new.id in ids and t_theirs.id not in ids
     with pytest.raises(NotFound):
         service.get_ticket(db, ticket_id=t_theirs.id, actor=agent)
@@ -122,21 +173,38 @@ def test_merge_moves_thread_and_closes_source(db: Session) -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("declined", True), ('"card was declined"', True), ("zebra", False), ("declined -checkout", False), ("zebra OR declined", True)],
+    [
+        ("declined", True),
+        ('"card was declined"', True),
+        ("zebra", False),
+        ("declined -checkout", False),
+        ("zebra OR declined", True),
+    ],
 )
-def test_search_syntax_is_the_same_on_both_backends(db: Session, query: str, expected: bool) -> None:
+def test_search_syntax_is_the_same_on_both_backends(
+    db: Session, query: str, expected: bool
+) -> None:
     ticket = make_ticket(db)
-    ids = [t.id for t in views.list_tickets(db, filters=views.TicketFilters(q=query), actor=SYSTEM, limit=1000).items]
+    ids = [
+        t.id
+        for t in views.list_tickets(
+            db, filters=views.TicketFilters(q=query), actor=SYSTEM, limit=1000
+        ).items
+    ]
     assert (ticket.id in ids) is expected
 
 
 def test_cursor_pagination_walks_every_ticket_once(db: Session) -> None:
-    created = {make_ticket(db, priority=p).id for p in ["low", "urgent", "normal", "high", "urgent"] * 3}
+    created = {
+        make_ticket(db, priority=p).id for p in ["low", "urgent", "normal", "high", "urgent"] * 3
+    }
     for sort in ("-updated_at", "priority", "-priority", "subject", "id"):
         seen: list[int] = []
         cursor = None
         while True:
-            page = views.list_tickets(db, filters=views.TicketFilters(), actor=SYSTEM, sort=sort, limit=4, cursor=cursor)
+            page = views.list_tickets(
+                db, filters=views.TicketFilters(), actor=SYSTEM, sort=sort, limit=4, cursor=cursor
+            )
             seen += [t.id for t in page.items]
             cursor = page.next_cursor
             if cursor is None:

@@ -26,7 +26,7 @@ from csops.domains.accounts.secrets import digest, new_token, verify_password
 from csops.domains.accounts.service import find_customer, find_user, require_admin
 from csops.errors import Invalid, NotFound, RateLimited, Unauthenticated
 
-TOKEN_PREFIX = "csops"
+TOKEN_PREFIX = "csops"  # noqa: S105 (a label, not a secret)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ def check_login_allowed(
     since = now() - timedelta(seconds=window_seconds)
     for key in keys:
         failures = session.scalar(
-            select(func.count(LoginAttempt.id)).where(LoginAttempt.key == key, LoginAttempt.at >= since)
+            select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.key == key, LoginAttempt.at >= since
+            )
         )
         if (failures or 0) >= max_attempts:
             raise RateLimited("too many failed logins; try again later")
@@ -150,7 +152,9 @@ def authenticate_token(session: Session, *, raw: str) -> Actor:
     return Actor.for_user(token.user, scopes=frozenset(token.scopes))
 
 
-def list_tokens(session: Session, *, actor: Actor, user_id: int | None = None) -> Sequence[ApiToken]:
+def list_tokens(
+    session: Session, *, actor: Actor, user_id: int | None = None
+) -> Sequence[ApiToken]:
     query = select(ApiToken).order_by(ApiToken.created_at.desc())
     if not actor.is_admin:
         query = query.where(ApiToken.user_id == actor.id)
@@ -176,7 +180,9 @@ def create_magic_link(session: Session, *, customer: Customer, minutes: int = 15
     raw = secrets.token_urlsafe(32)
     session.add(
         MagicLink(
-            customer_id=customer.id, token_hash=digest(raw), expires_at=now() + timedelta(minutes=minutes)
+            customer_id=customer.id,
+            token_hash=digest(raw),
+            expires_at=now() + timedelta(minutes=minutes),
         )
     )
     session.flush()

@@ -11,7 +11,8 @@ from csops.domains.accounts.models import Role, Tier
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$"),
 ]
 SCOPES = ("tickets:read", "tickets:write", "accounts:read", "accounts:write", "admin")
 
@@ -110,7 +111,10 @@ class TeamCreate(Strict):
 
 
 class TeamUpdate(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
     member_ids: list[int] | None = Field(default=None, max_length=500)
 
@@ -130,7 +134,10 @@ class ServiceCreate(Strict):
 
 
 class ServiceUpdate(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
     owning_team_id: int | None = None
 

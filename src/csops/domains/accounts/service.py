@@ -39,9 +39,9 @@ def require_staff(actor: Actor) -> None:
 
 
 def _flush_unique(session: Session, what: str) -> None:
+    """A duplicate name or email is a Conflict; the caller's transaction must then roll back."""
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as exc:
         raise Conflict(f"{what} already exists") from exc
 

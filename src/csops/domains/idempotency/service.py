@@ -21,11 +21,15 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
-def lookup(session: Session, *, principal: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
+def lookup(
+    session: Session, *, principal: str, key: str, fingerprint: str
+) -> IdempotencyRecord | None:
     if not key or len(key) > 200:
         raise Invalid("Idempotency-Key must be 1 to 200 characters")
     record = session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
+        )
     )
     if record is None or record.created_at < now() - KEEP_FOR:
         return None
@@ -57,4 +61,6 @@ def remember(
 
 
 def prune(session: Session) -> None:
-    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now() - KEEP_FOR))
+    session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now() - KEEP_FOR)
+    )

@@ -35,7 +35,10 @@ class MacroCreate(BaseModel):
 class MacroUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
     body: Annotated[str, StringConstraints(max_length=20_000)] | None = None
     public: bool | None = None
     actions: MacroActions | None = None

@@ -46,9 +46,9 @@ def create_macro(session: Session, *, data: MacroCreate, actor: Actor) -> Macro:
         actions=data.actions.model_dump(mode="json", exclude_defaults=True),
         created_by_id=actor.id,
     )
-    session.add(macro)
     try:
         with session.begin_nested():
+            session.add(macro)
             session.flush()
     except IntegrityError as exc:
         raise Conflict(f"a macro named {data.name!r} already exists") from exc
@@ -94,11 +94,16 @@ def apply_macro(session: Session, *, macro_id: int, ticket_id: int, actor: Actor
     if macro.body.strip():
         body = macro.body.replace("{{requester.name}}", ticket.requester.name)
         thread.add_message(
-            session, ticket_id=ticket.id, data=MessageCreate(body=body, public=macro.is_public), actor=actor
+            session,
+            ticket_id=ticket.id,
+            data=MessageCreate(body=body, public=macro.is_public),
+            actor=actor,
         )
     update = actions.model_dump(exclude_defaults=True, exclude={"add_tags"})
     if actions.add_tags:
         update["tags"] = list(dict.fromkeys([*ticket.tags, *actions.add_tags]))
     if update:
-        tickets.update_ticket(session, ticket_id=ticket.id, data=TicketUpdate(**update), actor=actor)
+        tickets.update_ticket(
+            session, ticket_id=ticket.id, data=TicketUpdate(**update), actor=actor
+        )
     return ticket

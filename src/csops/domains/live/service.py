@@ -21,7 +21,9 @@ def latest_id(session: Session) -> int:
     return session.scalar(select(func.max(LiveEvent.id))) or 0
 
 
-def since(session: Session, *, after_id: int, topics: Sequence[str], limit: int = 200) -> Sequence[LiveEvent]:
+def since(
+    session: Session, *, after_id: int, topics: Sequence[str], limit: int = 200
+) -> Sequence[LiveEvent]:
     return session.scalars(
         select(LiveEvent)
         .where(LiveEvent.id > after_id, LiveEvent.topic.in_(list(topics)))

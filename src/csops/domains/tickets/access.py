@@ -40,7 +40,9 @@ def message_filter(actor: Actor) -> ColumnElement[bool]:
 
 
 def get_visible_ticket(session: Session, *, ticket_id: int, actor: Actor) -> Ticket:
-    ticket = session.scalar(select(Ticket).where(and_(Ticket.id == ticket_id, ticket_filter(actor))))
+    ticket = session.scalar(
+        select(Ticket).where(and_(Ticket.id == ticket_id, ticket_filter(actor)))
+    )
     if ticket is None:
         raise NotFound(f"ticket {ticket_id} not found")
     return ticket

@@ -56,7 +56,9 @@ def store_uploads(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(upload.data)
         filename = safe_filename(upload.filename)
-        content_type = upload.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        content_type = (
+            upload.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        )
         attachment = Attachment(
             ticket_id=ticket.id,
             message_id=message.id,
@@ -72,7 +74,9 @@ def store_uploads(
     return stored
 
 
-def get_attachment(session: Session, *, attachment_id: int, actor: Actor) -> tuple[Attachment, Path]:
+def get_attachment(
+    session: Session, *, attachment_id: int, actor: Actor
+) -> tuple[Attachment, Path]:
     """The attachment and its file, if the actor may see the message it belongs to."""
     attachment = session.get(Attachment, attachment_id)
     if attachment is None:

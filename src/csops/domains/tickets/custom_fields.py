@@ -23,7 +23,11 @@ def _coerce(field: CustomField, value: Any) -> Any:
     kind = field.field_type
     if kind == CustomFieldType.text and isinstance(value, str) and len(value) <= 2000:
         return value
-    if kind == CustomFieldType.number and isinstance(value, int | float) and not isinstance(value, bool):
+    if (
+        kind == CustomFieldType.number
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
         return value
     if kind == CustomFieldType.checkbox and isinstance(value, bool):
         return value

@@ -25,8 +25,12 @@ def merge_tickets(session: Session, *, source_id: int, target_id: int, actor: Ac
     target = get_visible_ticket(session, ticket_id=target_id, actor=actor)
     if source.status == Status.closed or target.status == Status.closed:
         raise Invalid("closed tickets cannot be merged")
-    session.execute(update(Message).where(Message.ticket_id == source.id).values(ticket_id=target.id))
-    session.execute(update(Attachment).where(Attachment.ticket_id == source.id).values(ticket_id=target.id))
+    session.execute(
+        update(Message).where(Message.ticket_id == source.id).values(ticket_id=target.id)
+    )
+    session.execute(
+        update(Attachment).where(Attachment.ticket_id == source.id).values(ticket_id=target.id)
+    )
     stamp = now()
     session.add_all(
         [
@@ -63,5 +67,7 @@ def merge_tickets(session: Session, *, source_id: int, target_id: int, actor: Ac
     search.reindex(session, source.id)
     search.reindex(session, target.id)
     for ticket_id in (source.id, target.id):
-        live.publish(session, topic="tickets", payload={"action": "updated", "ticket_id": ticket_id})
+        live.publish(
+            session, topic="tickets", payload={"action": "updated", "ticket_id": ticket_id}
+        )
     return target

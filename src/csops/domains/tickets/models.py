@@ -15,8 +15,14 @@ from csops.domains.accounts.models import Customer, Organization, Service, Team,
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class Status(enum.StrEnum):
@@ -203,9 +209,7 @@ class CustomField(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(50), unique=True)
     label: Mapped[str] = mapped_column(String(100))
-    field_type: Mapped[CustomFieldType] = mapped_column(
-        _enum(CustomFieldType, "custom_field_type")
-    )
+    field_type: Mapped[CustomFieldType] = mapped_column(_enum(CustomFieldType, "custom_field_type"))
     choices: Mapped[list[str]] = mapped_column(default=list)
 
 

@@ -37,7 +37,9 @@ def ticket_out(ticket: Ticket) -> TicketOut:
     )
 
 
-def message_out(message: Message, *, attachment_url: str = "/api/v1/attachments/{id}") -> MessageOut:
+def message_out(
+    message: Message, *, attachment_url: str = "/api/v1/attachments/{id}"
+) -> MessageOut:
     if message.author_kind == AuthorKind.user:
         author_id = message.author_user_id
     elif message.author_kind == AuthorKind.customer:

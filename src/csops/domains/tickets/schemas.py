@@ -12,9 +12,14 @@ from csops.domains.tickets.models import Channel, Priority, Status, TicketType
 Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=250)]
 Body = Annotated[str, StringConstraints(max_length=100_000)]
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=50, pattern=r"^[\w.:-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=1, max_length=50, pattern=r"^[\w.:-]+$"
+    ),
 ]
-FieldKey = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")]
+FieldKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
+]
 
 
 class Strict(BaseModel):

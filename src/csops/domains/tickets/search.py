@@ -85,14 +85,18 @@ def reindex(session: Session, ticket_id: int) -> None:
     """Rebuilds one ticket's search document from its subject and thread."""
     subject = session.scalar(select(Ticket.subject).where(Ticket.id == ticket_id)) or ""
     rows = session.execute(
-        select(Message.body_text, Message.is_public).where(Message.ticket_id == ticket_id).order_by(Message.id)
+        select(Message.body_text, Message.is_public)
+        .where(Message.ticket_id == ticket_id)
+        .order_by(Message.id)
     ).all()
     public = "\n".join(body for body, is_public in rows if is_public)
     internal = "\n".join(body for body, is_public in rows if not is_public)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM ticket_fts WHERE rowid = :id"), {"id": ticket_id})
         session.execute(
-            text("INSERT INTO ticket_fts(rowid, subject, public_body, internal_body) VALUES (:id, :s, :p, :i)"),
+            text(
+                "INSERT INTO ticket_fts(rowid, subject, public_body, internal_body) VALUES (:id, :s, :p, :i)"
+            ),
             {"id": ticket_id, "s": subject, "p": public, "i": internal},
         )
         return
@@ -116,7 +120,9 @@ def matching(session: Session, query: str, *, include_internal: bool) -> ColumnE
             return None
         if not include_internal:
             expression = "{subject public_body} : (" + expression + ")"
-        sub = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :q").bindparams(q=expression)
+        sub = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :q").bindparams(
+            q=expression
+        )
         return Ticket.id.in_(sub.columns(column("rowid", Integer)))
     websearch = to_websearch(terms)
     if not any(not t.is_or and not t.negated for t in terms):

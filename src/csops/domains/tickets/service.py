@@ -14,8 +14,8 @@ from csops.domains.accounts.actor import Actor
 from csops.domains.accounts.models import Team, User
 from csops.domains.live import service as live
 from csops.domains.tickets import lifecycle, search
-from csops.domains.tickets.attachments import store_uploads
 from csops.domains.tickets.access import get_visible_ticket, require_scope
+from csops.domains.tickets.attachments import store_uploads
 from csops.domains.tickets.custom_fields import validate_custom_fields
 from csops.domains.tickets.models import (
     AuthorKind,
@@ -34,7 +34,9 @@ TRACKED = ("subject", "status", "priority", "type", "assignee_id", "team_id", "s
 
 
 def actor_kind(actor: Actor) -> AuthorKind:
-    return {"user": AuthorKind.user, "customer": AuthorKind.customer}.get(actor.kind, AuthorKind.system)
+    return {"user": AuthorKind.user, "customer": AuthorKind.customer}.get(
+        actor.kind, AuthorKind.system
+    )
 
 
 def record(session: Session, ticket: Ticket, actor: Actor, field: str, old: Any, new: Any) -> None:
@@ -179,7 +181,9 @@ def update_ticket(
         session.flush()
         if "subject" in values:
             search.reindex(session, ticket.id)
-        live.publish(session, topic="tickets", payload={"action": "updated", "ticket_id": ticket.id})
+        live.publish(
+            session, topic="tickets", payload={"action": "updated", "ticket_id": ticket.id}
+        )
     return ticket
 
 
@@ -205,7 +209,10 @@ def apply_changes(session: Session, ticket: Ticket, values: dict[str, Any], acto
         set_tags(session, ticket, values["tags"])
         changed = True
     if values.get("custom_fields") is not None:
-        merged = {**ticket.custom_fields, **validate_custom_fields(session, values["custom_fields"])}
+        merged = {
+            **ticket.custom_fields,
+            **validate_custom_fields(session, values["custom_fields"]),
+        }
         if merged != ticket.custom_fields:
             record(session, ticket, actor, "custom_fields", None, ",".join(sorted(merged)))
             ticket.custom_fields = merged

@@ -82,7 +82,12 @@ def add_message(
     live.publish(
         session,
         topic="tickets",
-        payload={"action": "message", "ticket_id": ticket.id, "message_id": message.id, "public": is_public},
+        payload={
+            "action": "message",
+            "ticket_id": ticket.id,
+            "message_id": message.id,
+            "public": is_public,
+        },
     )
     return message
 

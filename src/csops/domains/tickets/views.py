@@ -32,11 +32,26 @@ from csops.errors import Invalid, NotFound
 UNSOLVED = (Status.new, Status.open, Status.pending, Status.on_hold)
 SORTABLE = ("id", "created_at", "updated_at", "priority", "status", "subject")
 SortKey = Literal[
-    "id", "-id", "created_at", "-created_at", "updated_at", "-updated_at",
-    "priority", "-priority", "status", "-status", "subject", "-subject",
+    "id",
+    "-id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "priority",
+    "-priority",
+    "status",
+    "-status",
+    "subject",
+    "-subject",
 ]
 _PRIORITY_RANK = case(
-    {Priority.low.value: 0, Priority.normal.value: 1, Priority.high.value: 2, Priority.urgent.value: 3},
+    {
+        Priority.low.value: 0,
+        Priority.normal.value: 1,
+        Priority.high.value: 2,
+        Priority.urgent.value: 3,
+    },
     value=Ticket.priority,
 )
 
@@ -74,7 +89,9 @@ def _sort_column(key: str) -> Any:
     return _PRIORITY_RANK if key == "priority" else getattr(Ticket, key)
 
 
-def _conditions(session: Session, filters: TicketFilters, actor: Actor) -> list[ColumnElement[bool]]:
+def _conditions(
+    session: Session, filters: TicketFilters, actor: Actor
+) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [ticket_filter(actor)]
     if filters.status:
         wanted = {s for s in filters.status if s != "unsolved"}
@@ -100,23 +117,23 @@ def _conditions(session: Session, filters: TicketFilters, actor: Actor) -> list[
         conds.append(Ticket.team_id.in_(actor.team_ids))
     elif filters.team is not None:
         conds.append(Ticket.team_id == filters.team)
-    for column, value in (
+    for id_column, value in (
         (Ticket.service_id, filters.service_id),
         (Ticket.organization_id, filters.organization_id),
         (Ticket.requester_id, filters.requester_id),
     ):
         if value is not None:
-            conds.append(column == value)
+            conds.append(id_column == value)
     for tag in filters.tag:
         conds.append(Ticket.id.in_(select(TicketTag.ticket_id).where(TicketTag.tag == tag.lower())))
-    for column, bound, after in (
+    for time_column, bound, after in (
         (Ticket.created_at, filters.created_after, True),
         (Ticket.created_at, filters.created_before, False),
         (Ticket.updated_at, filters.updated_after, True),
         (Ticket.updated_at, filters.updated_before, False),
     ):
         if bound is not None:
-            conds.append(column >= bound if after else column < bound)
+            conds.append(time_column >= bound if after else time_column < bound)
     if filters.q:
         match = search.matching(session, filters.q, include_internal=actor.is_staff)
         if match is not None:
@@ -179,7 +196,7 @@ def list_tickets(
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        sort_value = {"priority": lambda t: _rank(t.priority)}.get(key, lambda t: getattr(t, key))(last)
+        sort_value = _rank(last.priority) if key == "priority" else getattr(last, key)
         next_cursor = encode_cursor(sort_value, last.id)
     total = count_tickets(session, filters=filters, actor=actor) if with_total else None
     return Page(items=items, next_cursor=next_cursor, total=total)
@@ -216,7 +233,9 @@ def builtin_views(session: Session, actor: Actor) -> list[View]:
     teams = session.scalars(select(Team).order_by(Team.name)).all()
     for team in teams:
         if actor.sees_all_tickets or team.id in actor.team_ids:
-            views.append(View(f"team-{team.id}", team.name, {"team": team.id, "status": ["unsolved"]}))
+            views.append(
+                View(f"team-{team.id}", team.name, {"team": team.id, "status": ["unsolved"]})
+            )
     return views
 
 
@@ -253,7 +272,13 @@ def view_counts(session: Session, actor: Actor) -> dict[str, int]:
 
 
 def save_view(
-    session: Session, *, name: str, filters: TicketFilters, sort: str, actor: Actor, shared: bool = False
+    session: Session,
+    *,
+    name: str,
+    filters: TicketFilters,
+    sort: str,
+    actor: Actor,
+    shared: bool = False,
 ) -> SavedView:
     if not actor.is_staff:
         raise NotFound("not found")
