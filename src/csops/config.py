@@ -5,7 +5,6 @@ Every setting has an env var `CSOPS_<NAME>`; the README's configuration table li
 
 from __future__ import annotations
 
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -18,7 +17,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSOPS_", extra="ignore")
 
     data_dir: Path = Field(
-        default=Path("var"), description="Where SQLite, attachments and keys live"
+        default=Path("var"), description="Where the SQLite database and attachments live"
     )
     database_url: str = Field(
         default="", description="SQLAlchemy URL; empty means SQLite in data_dir"
@@ -26,15 +25,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         default=0, description="Connections per process; 0 picks 1 on SQLite, 10 on PostgreSQL"
     )
-    secret_key: str = Field(
-        default="", description="Signs magic links; empty means generated once in data_dir"
-    )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL used in links")
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format")
     log_level: str = Field(default="INFO", description="Python log level")
-    default_locale: Literal["en", "zh_Hans"] = Field(
-        default="en", description="UI language for new users"
-    )
     session_hours: int = Field(default=12, description="Lifetime of a login session")
     cookie_secure: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS)")
     login_max_attempts: int = Field(
@@ -69,18 +62,6 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
-
-    def resolved_secret_key(self) -> str:
-        if self.secret_key:
-            return self.secret_key
-        key_file = self.data_dir / "secret.key"
-        if key_file.exists():
-            return key_file.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        key_file.write_text(key)
-        key_file.chmod(0o600)
-        return key
 
 
 @lru_cache

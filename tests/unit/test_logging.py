@@ -138,8 +138,7 @@ def test_metrics_middleware_and_render() -> None:
         assert client.get("/tickets/2").status_code == 200
         assert client.get("/nowhere/xyz").status_code == 404
         assert client.get("/boom").status_code == 500
-    metrics.TICKETS_CREATED.labels(channel="api").inc()
-    body, content_type = metrics.render({"queued": 3, "failed": 1, "running": 2})
+    body, content_type = metrics.render({"queued": 3, "dead": 1, "running": 2}, {"api": 7})
     text = body.decode()
     assert content_type.startswith("text/plain")
     assert "csops_requests_total" in text
@@ -147,8 +146,9 @@ def test_metrics_middleware_and_render() -> None:
     assert 'route="unmatched",status="404"' in text
     assert 'route="/boom",status="500"' in text
     assert "csops_request_duration_seconds_bucket" in text
-    assert 'csops_tickets_created_total{channel="api"}' in text
+    assert 'csops_tickets_created{channel="api"} 7.0' in text
     assert 'csops_jobs{state="queued"} 3.0' in text
     assert 'csops_jobs{state="running"} 2.0' in text
     text = metrics.render({})[0].decode()
-    assert 'csops_jobs{state="failed"} 0.0' in text and 'state="running"' not in text
+    assert 'csops_jobs{state="dead"} 0.0' in text and 'state="succeeded"' not in text
+    assert "csops_tickets_created{" not in text

@@ -48,9 +48,10 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
     registry=REGISTRY,
 )
-TICKETS_CREATED = Counter(
+TICKETS_CREATED = Gauge(
     "csops_tickets_created",
-    "Tickets created by this process, by channel.",
+    "Tickets ever created, by channel (read from the database at scrape time, so every"
+    " process reports the same figure).",
     ["channel"],
     registry=REGISTRY,
 )
@@ -62,11 +63,19 @@ JOBS = Gauge(
 )
 
 UNMATCHED = "unmatched"
-_ALWAYS_REPORTED_STATES = ("queued", "failed")
+_ALWAYS_REPORTED_STATES = ("queued", "running", "dead")
 
 
-def render(jobs_counts: Mapping[str, int]) -> tuple[bytes, str]:
-    """Set ``csops_jobs{state}`` from ``jobs_counts``; return (exposition text, content type)."""
+def render(
+    jobs_counts: Mapping[str, int], tickets_by_channel: Mapping[str, int] | None = None
+) -> tuple[bytes, str]:
+    """Set the gauges read at scrape time; return (exposition text, content type).
+
+    ``csops_jobs{state="dead"}`` is the dead-letter count: jobs that failed for good.
+    """
+    TICKETS_CREATED.clear()
+    for channel, count in (tickets_by_channel or {}).items():
+        TICKETS_CREATED.labels(channel=channel).set(count)
     JOBS.clear()
     for state in _ALWAYS_REPORTED_STATES:
         JOBS.labels(state=state).set(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from csops import errors
+
+log = logging.getLogger("csops.web")
 
 STATUS_FOR: dict[type[errors.CsopsError], int] = {
     errors.NotFound: 404,
@@ -95,6 +98,11 @@ def install(app: FastAPI, html_error: Any = None) -> None:
             response.headers[key] = value
         return response
 
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "something went wrong on our side; the error was logged")
+
+    app.add_exception_handler(Exception, internal_error)
     app.add_exception_handler(errors.CsopsError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

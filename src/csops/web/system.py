@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from csops.db import session_scope
+from csops.domains.tickets.stats import tickets_by_channel
 from csops.jobs.runtime import stats
 from csops.observability.metrics import render
 
@@ -28,5 +29,6 @@ def health(request: Request) -> JSONResponse:
 def metrics(request: Request) -> Response:
     with session_scope(request.app.state.engine) as session:
         counts = stats(session)
-    body, content_type = render(counts)
+        tickets = tickets_by_channel(session)
+    body, content_type = render(counts, tickets)
     return Response(body, media_type=content_type)

@@ -1,0 +1,121 @@
+"""`csops serve` (web server, with one embedded job worker) and `csops worker` (jobs only).
+
+Both refuse to start on a database whose schema is not this csops' (exit code 2, with the
+command to run). On SQLite there is one writer, so one process serves and works; on
+PostgreSQL `--workers N` runs N web processes and any number of `csops worker` may run
+beside them, on any machine.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+
+from csops.cli.common import (
+    EXIT_INVALID,
+    CliError,
+    check_schema,
+    cli_command,
+    console,
+    database_label,
+    load_settings,
+    open_engine,
+)
+from csops.jobs import registry
+from csops.jobs.worker import Worker
+from csops.observability.logging import configure_logging
+from csops.web.app import create_app
+
+
+def web_process_app() -> FastAPI:
+    """The app of one web process under `--workers N` (jobs run in the supervisor)."""
+    return create_app(run_worker=False)
+
+
+def _run_uvicorn(app: FastAPI | str, host: str, port: int, workers: int) -> None:
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        workers=workers if workers > 1 else None,
+        factory=workers > 1,
+        loop="auto",  # uvloop when installed (uvicorn[standard])
+        http="auto",  # httptools when installed
+        log_config=None,  # csops' own handler: JSON or text, with redaction
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@cli_command
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on"),
+    port: int = typer.Option(8000, "--port", help="TCP port"),
+    no_worker: bool = typer.Option(
+        False, "--no-worker", help="Do not run the embedded job worker (run `csops worker`)"
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Web processes (PostgreSQL only; SQLite needs 1)"
+    ),
+) -> None:
+    """Serve the web UI and API (migrate first with `csops db upgrade`)."""
+    settings = load_settings()
+    engine = open_engine(settings)
+    check_schema(engine)
+    if workers > 1 and engine.dialect.name == "sqlite":
+        raise CliError("SQLite has a single writer: use --workers 1 (or PostgreSQL)", EXIT_INVALID)
+    job_mode = "off (--no-worker)" if no_worker else "embedded"
+    console.print(
+        f"[bold green]csops[/] on http://{host}:{port}  database {database_label(engine)}"
+        f"  workers {workers}  jobs {job_mode}"
+    )
+    if workers == 1:
+        app = create_app(settings, engine, run_worker=not no_worker)
+        _run_uvicorn(app, host, port, 1)
+        return
+    stop: threading.Event | None = None
+    thread: threading.Thread | None = None
+    if not no_worker:  # one job worker in the supervisor, beside the N web processes
+        configure_logging(settings.log_format, settings.log_level)
+        thread, stop = Worker(engine).start_in_thread()
+    try:
+        _run_uvicorn("csops.cli.serve:web_process_app", host, port, workers)
+    finally:
+        if stop is not None and thread is not None:
+            stop.set()
+            thread.join(timeout=10)
+
+
+@cli_command
+def worker(
+    concurrency: int = typer.Option(
+        1, "--concurrency", min=1, max=64, help="Jobs run at once (PostgreSQL; SQLite runs 1)"
+    ),
+) -> None:
+    """Run a standalone job worker until SIGTERM or Ctrl-C."""
+    settings = load_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    engine = open_engine(settings)
+    check_schema(engine)
+    registry.autodiscover()
+    job_worker = Worker(engine, concurrency=concurrency)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        console.print(f"stopping after the current job ({signal.Signals(signum).name})")
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    console.print(
+        f"[bold green]csops worker[/] {job_worker.worker_id}  database {database_label(engine)}"
+        f"  concurrency {job_worker.concurrency}  kinds {', '.join(registry.registered_kinds())}"
+    )
+    job_worker.run_forever(stop)
+    engine.dispose()
