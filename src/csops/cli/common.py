@@ -45,8 +45,8 @@ EXIT_CODES: dict[type[errors.CsopsError], int] = {
     errors.RateLimited: EXIT_DENIED,
 }
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class CliError(Exception):

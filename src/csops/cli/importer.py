@@ -38,7 +38,7 @@ from csops.cli.common import (
     err_console,
     open_engine,
 )
-from csops.clock import frozen
+from csops.clock import frozen, now
 from csops.db import session_scope
 from csops.domains.accounts.actor import Actor
 from csops.domains.tickets.schemas import TicketCreate
@@ -154,7 +154,7 @@ def _parse_time(value: Any) -> datetime | None:
     except ValueError as exc:
         raise Invalid(f"created_at {value!r} is not an ISO 8601 date-time") from exc
     stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-    if stamp > datetime.now(UTC):
+    if stamp > now():
         raise Invalid("created_at is in the future")
     return stamp
 

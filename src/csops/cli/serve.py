@@ -100,9 +100,9 @@ def worker(
 ) -> None:
     """Run a standalone job worker until SIGTERM or Ctrl-C."""
     settings = load_settings()
-    configure_logging(settings.log_format, settings.log_level)
     engine = open_engine(settings)
     check_schema(engine)
+    configure_logging(settings.log_format, settings.log_level)
     registry.autodiscover()
     job_worker = Worker(engine, concurrency=concurrency)
     stop = threading.Event()

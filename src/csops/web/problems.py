@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from csops import errors
@@ -102,7 +104,22 @@ def install(app: FastAPI, html_error: Any = None) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "something went wrong on our side; the error was logged")
 
+    async def unstorable(request: Request, exc: Exception) -> Response:
+        detail = "a value is out of range, or holds a character that cannot be stored (such as NUL)"
+        if html_error is not None and _wants_html(request):
+            return html_error(request, 422, detail)  # type: ignore[no-any-return]
+        return problem(422, detail, code="unstorable")
+
+    async def concurrent_change(request: Request, exc: Exception) -> Response:
+        detail = "someone changed this at the same moment; reload and try again"
+        if html_error is not None and _wants_html(request):
+            return html_error(request, 409, detail)  # type: ignore[no-any-return]
+        return problem(409, detail, code="conflict")
+
     app.add_exception_handler(Exception, internal_error)
+    app.add_exception_handler(DataError, unstorable)
+    app.add_exception_handler(OverflowError, unstorable)
+    app.add_exception_handler(StaleDataError, concurrent_change)
     app.add_exception_handler(errors.CsopsError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -148,6 +148,33 @@ def get_customer(session: Session, *, customer_id: int, actor: Actor) -> Custome
     if actor.is_customer and actor.id != customer_id:
         raise NotFound(f"customer {customer_id} not found")
     return _get(session, Customer, customer_id, "customer")
+
+
+def list_customers(
+    session: Session,
+    *,
+    actor: Actor,
+    email: str | None = None,
+    q: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> Sequence[Customer]:
+    """Customers by id, narrowed by exact email or a case-insensitive part of email or name."""
+    require_staff(actor)
+    query = select(Customer).order_by(Customer.id).limit(limit)
+    if email:
+        query = query.where(Customer.email == normalize_email(email))
+    if q:
+        needle = q.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(Customer.email).contains(needle, autoescape=True),
+                func.lower(Customer.name).contains(needle, autoescape=True),
+            )
+        )
+    if after_id is not None:
+        query = query.where(Customer.id > after_id)
+    return session.scalars(query).all()
 
 
 def set_customer_password(session: Session, *, customer: Customer, password: str) -> None:

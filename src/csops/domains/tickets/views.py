@@ -6,10 +6,10 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -76,6 +76,12 @@ class TicketFilters(BaseModel):
     created_before: datetime | None = None
     updated_after: datetime | None = None
     updated_before: datetime | None = None
+
+    @field_validator("created_after", "created_before", "updated_after", "updated_before")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """A time without a zone is taken as UTC (the database only takes aware times)."""
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @dataclass(frozen=True)
@@ -160,8 +166,21 @@ def decode_cursor(cursor: str) -> tuple[Any, int]:
         raise Invalid("the cursor is not valid; start from the first page") from exc
 
 
+def _cursor_fits(key: str, value: Any, ident: int) -> bool:
+    """A cursor is only valid for the sort it was made for (it could be forged or stale)."""
+    if not 0 <= ident <= 2**63 - 1:
+        return False
+    if key in ("created_at", "updated_at"):
+        return isinstance(value, datetime) and value.tzinfo is not None
+    if key == "priority":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return key == "id" or isinstance(value, str)
+
+
 def _apply_cursor(query: Select[Any], key: str, descending: bool, cursor: str) -> Select[Any]:
     value, ident = decode_cursor(cursor)
+    if not _cursor_fits(key, value, ident):
+        raise Invalid("the cursor does not fit this sort; start from the first page")
     column = _sort_column(key)
     if key == "id":
         return query.where(Ticket.id < ident if descending else Ticket.id > ident)
