@@ -16,8 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from csops import errors
 from csops.config import Settings, get_settings
@@ -74,7 +73,7 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
     if isinstance(exc, errors.CsopsError):
         for cls in type(exc).__mro__:
             if cls in EXIT_CODES:
-                return exc.detail, EXIT_CODES[cls]  # type: ignore[index]
+                return exc.detail, EXIT_CODES[cls]
         return exc.detail, EXIT_FAILED
     if isinstance(exc, ValidationError):
         return describe_validation(exc), EXIT_INVALID

@@ -7,7 +7,9 @@ import typer
 from csops.cli.common import cli_command, console, database_label, open_engine
 from csops.schema import current_revision, head_revision, upgrade
 
-app = typer.Typer(help="Database schema: upgrade it, or show where it stands.", no_args_is_help=True)
+app = typer.Typer(
+    help="Database schema: upgrade it, or show where it stands.", no_args_is_help=True
+)
 
 
 @app.command("upgrade")

@@ -8,7 +8,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from csops.cli.common import EXIT_CONFLICT, CliError, check_schema, cli_command, console, open_engine
+from csops.cli.common import (
+    EXIT_CONFLICT,
+    CliError,
+    check_schema,
+    cli_command,
+    console,
+    open_engine,
+)
 from csops.db import session_scope
 from csops.demo import catalog, samples
 from csops.demo.loader import DemoLoader, DemoResult

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from csops.domains.accounts.models import Role, Tier
 
-DEMO_PASSWORD = "csops-demo"
+DEMO_PASSWORD = "csops-demo"  # noqa: S105 (printed for the demo logins, on purpose)
 STAFF_DOMAIN = "csops.example"
 ADMIN_EMAIL = f"admin@{STAFF_DOMAIN}"
 

@@ -81,7 +81,7 @@ class DemoLoader:
         self.engine = engine
         self.ticket_count = tickets
         self.customer_count = customers
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
         self.samples = samples.load(sample_dir) if use_samples else samples.Samples()
         self.result = DemoResult(samples_source=self.samples.source)
         self.cast = Cast()

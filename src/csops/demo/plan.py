@@ -29,7 +29,12 @@ HOURS = (
 )  # fmt: skip
 CHANNELS = (Channel.email, Channel.portal, Channel.web, Channel.api, Channel.chat, Channel.phone)
 CHANNEL_WEIGHTS = (45, 25, 10, 5, 10, 5)
-FIRST_REPLY_HOURS = {Priority.urgent: 0.5, Priority.high: 2.0, Priority.normal: 6.0, Priority.low: 16.0}
+FIRST_REPLY_HOURS = {
+    Priority.urgent: 0.5,
+    Priority.high: 2.0,
+    Priority.normal: 6.0,
+    Priority.low: 16.0,
+}
 SOLVE_HOURS = {Priority.urgent: 6.0, Priority.high: 16.0, Priority.normal: 30.0, Priority.low: 60.0}
 CUSTOMER_REPLY_HOURS = 18.0
 CLOSE_AFTER = timedelta(days=4)
@@ -105,7 +110,9 @@ def _hours(rng: random.Random, median: float, sigma: float = 0.9) -> timedelta:
     return timedelta(hours=median * math.exp(rng.gauss(0, sigma)))
 
 
-def arrivals(rng: random.Random, count: int, now: datetime) -> list[tuple[datetime, Incident | None]]:
+def arrivals(
+    rng: random.Random, count: int, now: datetime
+) -> list[tuple[datetime, Incident | None]]:
     """`count` creation times over the last 90 days (sorted), some inside incident bursts."""
     start = (now - timedelta(days=DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
     out: list[tuple[datetime, Incident | None]] = []
@@ -149,7 +156,10 @@ def _tags(rng: random.Random, service: ServiceSpec | None, tier: Tier | None) ->
 
 
 def _text(
-    rng: random.Random, service: ServiceSpec | None, customer: CustomerSpec, samples: Samples,
+    rng: random.Random,
+    service: ServiceSpec | None,
+    customer: CustomerSpec,
+    samples: Samples,
     ttype: TicketType,
 ) -> tuple[str, str]:
     first = customer.name.split()[0]
@@ -254,18 +264,23 @@ class Planner:
         solve_in = _hours(rng, SOLVE_HOURS[plan.priority])
         if plan.incident is not None:
             solve_in = timedelta(hours=plan.incident.hours + rng.uniform(0.5, 3))
-        if rng.random() < 0.25 and plan.incident is None:
+        simple = plan.type in (TicketType.question, TicketType.request)
+        if rng.random() < 0.2 and plan.incident is None:
             steps.append(reply("ask", Status.pending))
             t += _hours(rng, CUSTOMER_REPLY_HOURS, 1.2)
-            steps.append(Step(t, "customer", text=replies.customer_reply(rng, kind="follow-up", slots=slots)))
-        elif rng.random() < 0.25 and plan.type == TicketType.question and not stuck:
+            steps.append(
+                Step(t, "customer", text=replies.customer_reply(rng, kind="follow-up", slots=slots))
+            )
+        elif rng.random() < (0.6 if simple else 0.3) and plan.incident is None and not stuck:
             steps.append(reply("fix", Status.solved))
             return self._after_solve(steps, t, plan, agent, slots)
         else:
             steps.append(reply("ack", Status.open))
-        if rng.random() < (0.45 if plan.type == TicketType.problem else 0.15):
+        if rng.random() < (0.35 if plan.type == TicketType.problem else 0.1):
             t += solve_in * rng.uniform(0.2, 0.6)
-            hold = Status.on_hold if plan.type == TicketType.problem and rng.random() < 0.2 else None
+            hold = (
+                Status.on_hold if plan.type == TicketType.problem and rng.random() < 0.2 else None
+            )
             steps.append(Step(t, "note", engineer, replies.internal_note(rng, slots=slots), hold))
         if stuck:
             return steps
@@ -274,16 +289,27 @@ class Planner:
         return self._after_solve(steps, t, plan, agent, slots)
 
     def _after_solve(
-        self, steps: list[Step], t: datetime, plan: TicketPlan, agent: StaffSpec, slots: dict[str, str]
+        self,
+        steps: list[Step],
+        t: datetime,
+        plan: TicketPlan,
+        agent: StaffSpec,
+        slots: dict[str, str],
     ) -> list[Step]:
         rng = self.rng
         if rng.random() < 0.06:
             t += _hours(rng, 20.0, 0.6)
-            steps.append(Step(t, "customer", text=replies.customer_reply(rng, kind="reopen", slots=slots)))
+            steps.append(
+                Step(t, "customer", text=replies.customer_reply(rng, kind="reopen", slots=slots))
+            )
             t += _hours(rng, SOLVE_HOURS[plan.priority])
             text = replies.agent_reply(
-                rng, kind="fix", service=plan.service.slug if plan.service else None,
-                customer=plan.customer.name.split()[0], agent=agent.name, team="support",
+                rng,
+                kind="fix",
+                service=plan.service.slug if plan.service else None,
+                customer=plan.customer.name.split()[0],
+                agent=agent.name,
+                team="support",
             )
             steps.append(Step(t, "reply", agent, text, Status.solved))
         steps.append(Step(t + CLOSE_AFTER, "close"))

@@ -49,8 +49,7 @@ FIXES: dict[str, tuple[str, ...]] = {
     "notifications": (
         "the email provider had a delivery backlog; it has cleared and emails go out instantly"
         " again.",
-        "the SMS route for that country was switched to a new carrier; delivery is back above"
-        " 99%.",
+        "the SMS route for that country was switched to a new carrier; delivery is back above 99%.",
     ),
     "status-page": ("thanks, we've reviewed the status page automation and fixed the gap.",),
     "mobile-app": (

@@ -65,7 +65,9 @@ MAX_NARRATIVE = 1800
 
 @dataclass
 class Samples:
-    questions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # slug -> (intent, text)
+    questions: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # slug -> (intent, text)
     complaints: list[tuple[str, str]] = field(default_factory=list)  # (issue, narrative)
     source: Path | None = None
 
@@ -124,8 +126,14 @@ def load(folder: Path | None) -> Samples:
                     for row in csv.DictReader(handle):
                         narrative = row.get("Consumer complaint narrative") or ""
                         masked = narrative.count("XXXX")
-                        if row.get("Product") in CFPB_PRODUCTS and 200 < len(narrative) and masked < 8:
-                            samples.complaints.append((row.get("Issue") or "Complaint", _trim(narrative)))
+                        if (
+                            row.get("Product") in CFPB_PRODUCTS
+                            and 200 < len(narrative)
+                            and masked < 8
+                        ):
+                            samples.complaints.append(
+                                (row.get("Issue") or "Complaint", _trim(narrative))
+                            )
         except (OSError, csv.Error, UnicodeDecodeError, KeyError):
             return Samples()
         return samples

@@ -245,10 +245,16 @@ TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
 
 GENERAL = (
     ("Question about our contract", "Who is our account manager and when does our contract renew?"),
-    ("Feedback on the new dashboard", "The new dashboard is great, but the filters were easier"
-     " to find before. Just wanted to share that."),
-    ("Request for a security questionnaire", "Our security team needs your completed vendor"
-     " security questionnaire and latest SOC 2 report."),
+    (
+        "Feedback on the new dashboard",
+        "The new dashboard is great, but the filters were easier"
+        " to find before. Just wanted to share that.",
+    ),
+    (
+        "Request for a security questionnaire",
+        "Our security team needs your completed vendor"
+        " security questionnaire and latest SOC 2 report.",
+    ),
 )
 
 OPENERS = ("Hi,", "Hello,", "Hi team,", "Hello support,", "Good morning,", "Hi there,", "Hey,")

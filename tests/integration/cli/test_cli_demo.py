@@ -68,9 +68,7 @@ def test_small_demo_is_consistent(cli: Cli) -> None:
         assert auth.authenticate_user(session, email=ADMIN_EMAIL, password=DEMO_PASSWORD)
         portal = [c for c in session.scalars(select(Customer)) if c.password_hash]
         assert len(portal) >= 2
-        assert auth.authenticate_customer(
-            session, email=portal[0].email, password=DEMO_PASSWORD
-        )
+        assert auth.authenticate_customer(session, email=portal[0].email, password=DEMO_PASSWORD)
         assert portal[0].email in result.stdout
 
     skipped = cli("demo", "--if-empty")

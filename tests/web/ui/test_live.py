@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from csops.domains.accounts import auth
 from csops.domains.accounts.actor import Actor
 from csops.domains.accounts.models import Role, User
 from csops.domains.tickets import thread
 from csops.domains.tickets.schemas import MessageCreate
+from csops.web.ui import live as live_ui
 from tests.web.conftest import LiveServer
 from tests.web.ui.conftest import load, signed_in, team_id, ticket
 
@@ -131,3 +134,18 @@ def test_a_customer_stream_never_carries_an_internal_note(live: LiveServer) -> N
     assert eve.get(f"/live/tickets/{ticket_id}").status_code == 404
     assert eve.get("/live/tickets").status_code == 404
     assert live.client().get("/live/tickets").status_code == 401
+
+
+def test_a_stream_ends_when_its_session_ends(live: LiveServer, monkeypatch: Any) -> None:
+    monkeypatch.setattr(live_ui, "SESSION_CHECK_POLLS", 1)
+    live.user("ann@csops.example", role=Role.admin)
+    ann = signed_in(live, "ann@csops.example")
+    cookie = ann.client.cookies["csops_session"]
+    with ann.client.stream("GET", "/live/tickets", timeout=TIMEOUT) as response:
+        assert response.status_code == 200
+        live.seed(lambda session: auth.end_session(session, cookie_value=cookie))
+        started = time.monotonic()
+        for _line in response.iter_lines():  # runs out once the server ends the stream
+            assert time.monotonic() - started < TIMEOUT
+        assert time.monotonic() - started < TIMEOUT
+    assert ann.get("/live/tickets").status_code == 401

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -200,11 +199,6 @@ def test_new_request_creates_a_ticket(live: LiveServer) -> None:
     assert "Invoices will not export" in client.get("/portal").text
 
 
-@pytest.mark.xfail(
-    reason="tickets.service.create_ticket stores the first message's attachments before the "
-    "message is flushed, so their message_id is NULL (fix: flush after session.add(message))",
-    strict=False,
-)
 def test_new_request_attachments_show_on_the_thread(live: LiveServer) -> None:
     live.customer("ann@example.com")
     client = portal(live, "ann@example.com")

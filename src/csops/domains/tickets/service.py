@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from csops.clock import now
 from csops.domains.accounts import service as accounts
 from csops.domains.accounts.actor import Actor
-from csops.domains.accounts.models import Team, User
+from csops.domains.accounts.models import Service, Team, User
 from csops.domains.live import service as live
 from csops.domains.tickets import lifecycle, search
 from csops.domains.tickets.access import get_visible_ticket, require_scope
@@ -58,13 +58,18 @@ def set_tags(session: Session, ticket: Ticket, tags: Sequence[str]) -> None:
     session.add_all(TicketTag(ticket_id=ticket.id, tag=tag) for tag in tags)
 
 
-def _resolve_service(session: Session, ref: str | int | None) -> int | None:
+def _lookup_service(session: Session, ref: str | int | None) -> Service | None:
     if ref is None or ref == "":
         return None
     service = accounts.find_service(session, ref)
     if service is None:
         raise Invalid(f"unknown service {ref!r}")
-    return service.id
+    return service
+
+
+def _resolve_service(session: Session, ref: str | int | None) -> int | None:
+    service = _lookup_service(session, ref)
+    return None if service is None else service.id
 
 
 def _check_assignment(session: Session, assignee_id: int | None, team_id: int | None) -> None:
@@ -97,17 +102,19 @@ def create_ticket(
             session, email=data.requester.email, name=data.requester.name
         )
         channel = data.channel or (Channel.api if actor.scopes is not None else Channel.web)
-    service_id = _resolve_service(session, data.service)
+    service = _lookup_service(session, data.service)
     team_id = data.team_id
     assignee_id = data.assignee_id if actor.is_staff else None
     if actor.is_customer:
         team_id = None
-    if team_id is None and service_id is not None:
-        team_id = accounts.find_service(session, service_id).owning_team_id  # type: ignore[union-attr]
+    if team_id is None and service is not None:
+        team_id = service.owning_team_id
     _check_assignment(session, assignee_id, team_id)
     stamp = now()
     ticket = Ticket(
         subject=data.subject,
+        requester=requester,  # the loaded rows, so presenting the ticket loads nothing again
+        service=service,
         requester_id=requester.id,
         organization_id=requester.organization_id,
         channel=channel,
@@ -116,7 +123,7 @@ def create_ticket(
         status=Status.new,
         assignee_id=assignee_id,
         team_id=team_id,
-        service_id=service_id,
+        service_id=None if service is None else service.id,
         tags=data.tags,
         custom_fields=validate_custom_fields(session, data.custom_fields),
         created_at=stamp,
@@ -140,6 +147,7 @@ def create_ticket(
     session.add(message)
     record(session, ticket, actor, "created", None, ticket.status)
     if uploads:
+        session.flush()  # the attachments need the message's id
         store_uploads(session, ticket=ticket, message=message, uploads=uploads)
     session.flush()
     search.reindex(session, ticket.id)

@@ -73,7 +73,8 @@ def add_message(
         ticket.first_public_reply_at = stamp
     new_status = _next_status(ticket, data, actor)
     old_status = ticket.status
-    if new_status is not None and lifecycle.move(ticket, new_status):
+    status_moved = new_status is not None and lifecycle.move(ticket, new_status)
+    if status_moved:
         record(session, ticket, actor, "status", old_status, ticket.status)
     record(session, ticket, actor, "reply" if is_public else "note", None, str(message.id))
     ticket.updated_at = stamp
@@ -89,6 +90,10 @@ def add_message(
             "public": is_public,
         },
     )
+    if status_moved:
+        live.publish(
+            session, topic="tickets", payload={"action": "updated", "ticket_id": ticket.id}
+        )
     return message
 
 

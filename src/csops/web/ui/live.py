@@ -16,13 +16,14 @@ Streams poll the `live_events` table (csops.domains.live) every POLL_SECONDS fro
 (or the browser's Last-Event-ID, or the newest event at connect). Each poll runs in a worker
 thread with its own short transaction, so an open stream holds no database connection.
 Every event carries the live event id, so a reconnecting browser resumes where it stopped.
-A stream ends when the client goes away, or after an hour (the browser reconnects, and the
-session is checked again).
+A stream ends when the client goes away, when its login session ends (checked about every
+30 s), or after an hour (the browser reconnects and is authenticated again).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from csops import i18n
 from csops.db import session_scope
+from csops.domains.accounts import auth
 from csops.domains.accounts.actor import Actor
 from csops.domains.live import service as live
 from csops.domains.live.models import LiveEvent
@@ -44,7 +46,7 @@ from csops.domains.tickets import thread, views
 from csops.domains.tickets.models import Ticket
 from csops.domains.tickets.views import TicketFilters
 from csops.errors import NotFound
-from csops.web.deps import PrincipalDep, SessionDep
+from csops.web.deps import SESSION_COOKIE, Principal, PrincipalDep, SessionDep
 from csops.web.ui.common import locale_for
 from csops.web.ui.inbox import current_view, inbox_filters
 
@@ -52,6 +54,7 @@ router = APIRouter()
 
 TOPICS = ("tickets",)
 POLL_SECONDS = 0.5
+SESSION_CHECK_POLLS = 60  # about every 30 s, a stream checks that its login session still exists
 PING_SECONDS = 15
 MAX_STREAM_SECONDS = 3600
 Renderer = Callable[[Session, LiveEvent], list[ServerSentEvent]]
@@ -66,38 +69,59 @@ def start_after(request: Request, session: Session, after: int | None) -> int:
     return max(candidates) if candidates else live.latest_id(session)
 
 
-async def stream(
-    request: Request, engine: Engine, after: int, locale: str, renderer: Renderer
-) -> AsyncIterator[ServerSentEvent]:
-    cursor = after
+@dataclass(frozen=True)
+class Feed:
+    """What one stream reads, and how it turns live events into SSE events for its viewer."""
 
-    def poll() -> tuple[int, list[ServerSentEvent]]:
-        with i18n.use_locale(locale), session_scope(engine) as session:
-            rows = live.since(session, after_id=cursor, topics=TOPICS)
-            events = [event for row in rows for event in renderer(session, row)]
-            return (rows[-1].id if rows else cursor), events
+    engine: Engine
+    locale: str
+    renderer: Renderer
+    cookie: str | None  # the login session, checked again while streaming; None for tokens
 
+    def poll(self, after: int, check_session: bool) -> tuple[int, list[ServerSentEvent]] | None:
+        """(new cursor, events) after `after`; None once the viewer's session has ended."""
+        with i18n.use_locale(self.locale), session_scope(self.engine) as session:
+            if check_session and self.cookie is not None:
+                if auth.load_session(session, cookie_value=self.cookie) is None:
+                    return None
+            rows = live.since(session, after_id=after, topics=TOPICS)
+            events = [event for row in rows for event in self.renderer(session, row)]
+            return (rows[-1].id if rows else after), events
+
+
+async def stream(request: Request, feed: Feed, after: int) -> AsyncIterator[ServerSentEvent]:
+    cursor, polls = after, 0
     deadline = anyio.current_time() + MAX_STREAM_SECONDS
     while anyio.current_time() < deadline:
         if await request.is_disconnected():
             return
-        cursor, events = await anyio.to_thread.run_sync(poll)
+        check = polls % SESSION_CHECK_POLLS == SESSION_CHECK_POLLS - 1
+        result = await anyio.to_thread.run_sync(feed.poll, cursor, check)
+        if result is None:
+            return  # signed out, or the session was revoked
+        cursor, events = result
+        polls += 1
         for event in events:
             yield event
         await anyio.sleep(POLL_SECONDS)
 
 
 def respond(
-    request: Request, session: Session, actor: Actor, after: int | None, renderer: Renderer
+    request: Request,
+    session: Session,
+    principal: Principal,
+    after: int | None,
+    renderer: Renderer,
 ) -> EventSourceResponse:
+    cookie = request.cookies.get(SESSION_COOKIE) if principal.login is not None else None
+    feed = Feed(
+        engine=request.app.state.engine,
+        locale=locale_for(request, principal.actor),
+        renderer=renderer,
+        cookie=cookie,
+    )
     return EventSourceResponse(
-        stream(
-            request,
-            request.app.state.engine,
-            start_after(request, session, after),
-            locale_for(request, actor),
-            renderer,
-        ),
+        stream(request, feed, start_after(request, session, after)),
         ping=PING_SECONDS,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -154,7 +178,7 @@ def inbox_stream(
     params = request.query_params
     filters = inbox_filters(current_view(session, actor, params), params)
     renderer = inbox_renderer(request.app.state.templates, actor, filters)
-    return respond(request, session, actor, after, renderer)
+    return respond(request, session, principal, after, renderer)
 
 
 # One ticket -------------------------------------------------------------------------------
@@ -187,12 +211,15 @@ def ticket_renderer(templates: Jinja2Templates, actor: Actor, ticket_id: int) ->
         if row.payload.get("ticket_id") != ticket_id:
             return []
         action = row.payload.get("action")
+        events = []
         if action == "message":
-            return _message_event(templates, session, actor, ticket_id, row)
-        if action == "updated":
+            events = _message_event(templates, session, actor, ticket_id, row)
+        # A message moves the ticket on too (its version, maybe its status): an agent's open
+        # properties form is now stale, so say so rather than let it undo the change.
+        if action == "updated" or (events and actor.is_staff):
             html = _fragment(templates, "tickets/_changed.html", ticket_id=ticket_id)
-            return [ServerSentEvent(html, event="ticket-changed", id=str(row.id))]
-        return []
+            events.append(ServerSentEvent(html, event="ticket-changed", id=str(row.id)))
+        return events
 
     return render
 
@@ -208,4 +235,4 @@ def ticket_stream(
     actor = principal.actor
     tickets.get_ticket(session, ticket_id=ticket_id, actor=actor)
     renderer = ticket_renderer(request.app.state.templates, actor, ticket_id)
-    return respond(request, session, actor, after, renderer)
+    return respond(request, session, principal, after, renderer)
