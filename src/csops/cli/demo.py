@@ -46,9 +46,9 @@ def _summary(result: DemoResult) -> None:
         ("saved views", result.views),
     ):
         table.add_row(label, f"{value:,}")
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(result.status_counts.items()))
-    table.add_row("statuses", statuses)
     console.print(table)
+    statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(result.status_counts.items()))
+    console.print(f"ticket statuses now: {statuses}")
     console.print(f"loaded in {result.seconds:.1f} s")
     if result.samples_source is not None:
         console.print(f"[dim]{samples.ATTRIBUTION}[/]")

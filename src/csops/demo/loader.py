@@ -230,13 +230,16 @@ class DemoLoader:
             assignee_id=self.cast.staff[plan.assignee.email][0] if plan.assignee else None,
         )
         author = customer if plan.channel.value == "portal" else SYSTEM
-        with clock.frozen(plan.created_at):
-            ticket = tickets.create_ticket(session, data=data, actor=author)
-            session.flush()
-        for step in plan.steps:
-            with clock.frozen(step.at):
-                self._step(session, ticket.id, step, customer)
-                session.flush()
+        # Every service flushes what it wrote before it returns, except the "something
+        # changed" row of the live feed; without autoflush that row rides along with the
+        # next explicit flush instead of costing a flush of its own (about 10 % of the run).
+        # The feed is pruned at the end anyway: the demo's history is not news.
+        with session.no_autoflush:
+            with clock.frozen(plan.created_at):
+                ticket = tickets.create_ticket(session, data=data, actor=author)
+            for step in plan.steps:
+                with clock.frozen(step.at):
+                    self._step(session, ticket.id, step, customer)
         self.result.status_counts[ticket.status.value] = (
             self.result.status_counts.get(ticket.status.value, 0) + 1
         )

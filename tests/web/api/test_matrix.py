@@ -67,6 +67,8 @@ EXPECT: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/views"): "401 404 404 201 201 201 201",
     ("DELETE", "/api/v1/views/{view_id}"): "401 404 404 404 204 404 204",
     ("GET", "/api/v1/views/{slug}/tickets"): "401 404 404 200 200 200 200",
+    ("GET", "/api/v1/custom-fields"): "401 404 404 200 200 200 200",
+    ("POST", "/api/v1/custom-fields"): "401 404 404 403 403 403 201",
 }
 BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("POST", T): lambda w: {
@@ -92,6 +94,11 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("PATCH", "/api/v1/services/{service_id}"): lambda w: {"description": "matrix"},
     ("POST", "/api/v1/tokens"): lambda w: {"name": "matrix", "scopes": ["tickets:read"]},
     ("POST", "/api/v1/macros"): lambda w: {"name": uniq("Macro ")},
+    ("POST", "/api/v1/custom-fields"): lambda w: {
+        "key": uniq("f_"),
+        "label": "Order number",
+        "field_type": "text",
+    },
     ("PATCH", "/api/v1/macros/{macro_id}"): lambda w: {"body": "Thanks {{requester.name}}!"},
     ("POST", "/api/v1/views"): lambda w: {"name": uniq("View "), "filters": {"priority": ["high"]}},
 }

@@ -9,12 +9,35 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from csops.domains.accounts.actor import Actor
 from csops.domains.tickets.models import CustomField, CustomFieldType
-from csops.errors import Invalid
+from csops.domains.tickets.schemas import CustomFieldCreate
+from csops.errors import Conflict, Invalid, PermissionDenied
 
 
 def definitions(session: Session) -> Sequence[CustomField]:
     return session.scalars(select(CustomField).order_by(CustomField.label)).all()
+
+
+def create_definition(session: Session, *, data: CustomFieldCreate, actor: Actor) -> CustomField:
+    """Admins define the extra fields tickets may carry; a choice field needs its choices."""
+    if not actor.is_admin:
+        raise PermissionDenied("only an admin may define custom fields")
+    if data.field_type == CustomFieldType.choice and not data.choices:
+        raise Invalid("a choice field needs at least one choice")
+    if session.scalar(select(CustomField.id).where(CustomField.key == data.key)) is not None:
+        raise Conflict(f"a custom field with key {data.key!r} already exists")
+    field = CustomField(
+        key=data.key,
+        label=data.label,
+        field_type=data.field_type,
+        choices=list(dict.fromkeys(data.choices))
+        if data.field_type == CustomFieldType.choice
+        else [],
+    )
+    session.add(field)
+    session.flush()
+    return field
 
 
 def _coerce(field: CustomField, value: Any) -> Any:

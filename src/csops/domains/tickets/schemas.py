@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
-from csops.domains.tickets.models import Channel, Priority, Status, TicketType
+from csops.domains.tickets.models import Channel, CustomFieldType, Priority, Status, TicketType
 
 Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=250)]
 Body = Annotated[str, StringConstraints(max_length=100_000)]
@@ -153,3 +153,22 @@ class EventOut(BaseModel):
     old_value: str | None
     new_value: str | None
     created_at: datetime
+
+
+class CustomFieldCreate(Strict):
+    key: FieldKey
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    field_type: CustomFieldType
+    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=100
+    )
+
+
+class CustomFieldOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    key: str
+    label: str
+    field_type: CustomFieldType
+    choices: list[str]

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from csops.web.api import accounts, attachments, macros, tickets, views
+from csops.web.api import accounts, attachments, custom_fields, macros, tickets, views
 
 router = APIRouter(prefix="/api/v1")
-for module in (tickets, attachments, accounts, macros, views):
+for module in (tickets, attachments, accounts, macros, views, custom_fields):
     router.include_router(module.router)
