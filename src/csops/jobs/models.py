@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from csops.clock import now
-from csops.db import Base
+from csops.db import Base, str_enum
 
 
 class JobState(enum.StrEnum):
@@ -28,13 +28,7 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(100), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[JobState] = mapped_column(
-        Enum(
-            JobState,
-            name="job_state",
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(JobState, "job_state"),
         default=JobState.queued,
     )
     priority: Mapped[int] = mapped_column(Integer, default=0)

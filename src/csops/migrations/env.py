@@ -8,23 +8,10 @@ from sqlalchemy import create_engine
 import csops.models  # noqa: F401  (fills Base.metadata)
 from csops.config import get_settings
 from csops.db import Base
+from csops.schema import include_object
 
 config = context.config
 target_metadata = Base.metadata
-
-SEARCH_TABLES = {"ticket_fts", "ticket_search"}
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    if (
-        type_ == "table"
-        and name is not None
-        and (name in SEARCH_TABLES or name.startswith("ticket_fts_"))
-    ):
-        return False
-    return True
 
 
 def run() -> None:

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,18 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from csops.clock import now
-from csops.db import Base
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
+from csops.db import Base, str_enum
 
 
 class Tier(enum.StrEnum):
@@ -53,7 +41,7 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     domain: Mapped[str | None] = mapped_column(String(253), index=True)
-    tier: Mapped[Tier] = mapped_column(_enum(Tier, "tier"), default=Tier.standard)
+    tier: Mapped[Tier] = mapped_column(str_enum(Tier, "tier"), default=Tier.standard)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -89,7 +77,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.agent)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.agent)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str] = mapped_column(String(10), default="en")
@@ -160,7 +148,7 @@ class LoginSession(Base):
     __tablename__ = "login_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    principal_kind: Mapped[PrincipalKind] = mapped_column(_enum(PrincipalKind, "principal_kind"))
+    principal_kind: Mapped[PrincipalKind] = mapped_column(str_enum(PrincipalKind, "principal_kind"))
     principal_id: Mapped[int] = mapped_column(Integer, index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=now)

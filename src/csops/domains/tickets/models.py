@@ -6,23 +6,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from csops.clock import now
-from csops.db import Base
+from csops.db import Base, str_enum
 from csops.domains.accounts.models import Customer, Organization, Service, Team, User
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class Status(enum.StrEnum):
@@ -77,14 +66,14 @@ class Ticket(Base):
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"), default=Channel.web)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "channel"), default=Channel.web)
     type: Mapped[TicketType] = mapped_column(
-        _enum(TicketType, "ticket_type"), default=TicketType.question
+        str_enum(TicketType, "ticket_type"), default=TicketType.question
     )
     priority: Mapped[Priority] = mapped_column(
-        _enum(Priority, "priority"), default=Priority.normal, index=True
+        str_enum(Priority, "priority"), default=Priority.normal, index=True
     )
-    status: Mapped[Status] = mapped_column(_enum(Status, "status"), default=Status.new)
+    status: Mapped[Status] = mapped_column(str_enum(Status, "status"), default=Status.new)
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -132,13 +121,13 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
-    author_kind: Mapped[AuthorKind] = mapped_column(_enum(AuthorKind, "author_kind"))
+    author_kind: Mapped[AuthorKind] = mapped_column(str_enum(AuthorKind, "author_kind"))
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     author_customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL")
     )
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"), default=Channel.web)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "channel"), default=Channel.web)
     body_html: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     raw: Mapped[str | None] = mapped_column(Text)
@@ -187,7 +176,7 @@ class TicketEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
-    actor_kind: Mapped[AuthorKind] = mapped_column(_enum(AuthorKind, "author_kind"))
+    actor_kind: Mapped[AuthorKind] = mapped_column(str_enum(AuthorKind, "author_kind"))
     actor_id: Mapped[int | None] = mapped_column(Integer)
     field: Mapped[str] = mapped_column(String(50))
     old_value: Mapped[str | None] = mapped_column(Text)
@@ -209,7 +198,9 @@ class CustomField(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(50), unique=True)
     label: Mapped[str] = mapped_column(String(100))
-    field_type: Mapped[CustomFieldType] = mapped_column(_enum(CustomFieldType, "custom_field_type"))
+    field_type: Mapped[CustomFieldType] = mapped_column(
+        str_enum(CustomFieldType, "custom_field_type")
+    )
     choices: Mapped[list[str]] = mapped_column(default=list)
 
 
