@@ -35,6 +35,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+
+from csops.demo import catalog, texts
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -45,8 +51,6 @@ PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 def make_bodies(count: int, seed: int) -> list[bytes]:
     """Realistic, varied ticket bodies: the demo's text templates, known and new requesters."""
-    from csops.demo import catalog, texts  # noqa: PLC0415 (the client only needs these)
-
     rng = random.Random(seed)
     people = catalog.make_customers(random.Random(42), 300)  # the cast `csops demo` loads
     bodies = []
@@ -171,7 +175,7 @@ async def drive(load: Load, concurrency: int, warmup: float, seconds: float) -> 
 def client_main(raw: str) -> None:
     args = json.loads(raw)
     with contextlib.suppress(ImportError):
-        import uvloop  # noqa: PLC0415
+        import uvloop  # optional: uvicorn[standard] installs it
 
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     bodies = make_bodies(3000, args["seed"])
@@ -236,8 +240,6 @@ def database(backend: str, tmp: Path, pg_url: str) -> Iterator[str | None]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp / 'bench.db'}"
         return
-    from sqlalchemy import create_engine, text  # noqa: PLC0415
-
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -296,9 +298,6 @@ def bench_backend(backend: str, opts: argparse.Namespace) -> dict[str, Any] | No
 
 
 def report(results: list[dict[str, Any]], opts: argparse.Namespace) -> None:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
-
     table = Table(
         title=f"POST /api/v1/tickets, {opts.concurrency} connections, {opts.warmup:g} s warm-up"
         f" + {opts.seconds:g} s measured, median of {opts.runs} runs"
@@ -322,7 +321,7 @@ def report(results: list[dict[str, Any]], opts: argparse.Namespace) -> None:
             f"{med('cpu_percent'):.0f} %",
             f"{med('server_cpu_percent'):.0f} %",
         )
-    Console().print(table)
+    Console(width=120).print(table)
     print("Anchors (BENCHMARKS.md, same kind of machine): one-INSERT FastAPI ceiling 1,395/s"
           " on SQLite; django-helpdesk REST ticket create 67.5/s. Target: >= 500/s on SQLite"
           " with p99 < 100 ms at 32 clients.")  # fmt: skip

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from csops.cli.common import (
     EXIT_CONFLICT,
@@ -24,9 +25,9 @@ from csops.domains.accounts.actor import Actor
 from csops.domains.tickets.views import TicketFilters, count_tickets
 
 
-def _state(engine: object) -> tuple[int, bool]:
+def _state(engine: Engine) -> tuple[int, bool]:
     """How many tickets exist, and whether the demo cast is already there."""
-    with session_scope(engine) as session:  # type: ignore[arg-type]
+    with session_scope(engine) as session:
         count = count_tickets(session, filters=TicketFilters(), actor=Actor.system())
         loaded = accounts.find_user(session, catalog.ADMIN_EMAIL) is not None
     return count, loaded

@@ -199,12 +199,12 @@ def run_import(session_rows: list[Row], progress: Progress, engine: Any) -> Outc
 @cli_command
 def tickets(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-    format: Format | None = typer.Option(  # noqa: A002 (the option's name)
+    fmt: Format | None = typer.Option(
         None, "--format", help="csv or jsonl; guessed from the extension when omitted"
     ),
 ) -> None:
     """Import tickets from a CSV or JSON-lines file; bad rows are reported and skipped."""
-    chosen = format or guess_format(file)
+    chosen = fmt or guess_format(file)
     try:
         rows = list(read_csv(file) if chosen == Format.csv else read_jsonl(file))
     except (UnicodeDecodeError, csv.Error) as exc:

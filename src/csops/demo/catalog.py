@@ -149,9 +149,10 @@ def make_customers(rng: random.Random, count: int) -> list[CustomerSpec]:
         if email in seen:
             continue
         seen.add(email)
-        is_admin = org is not None and org not in admins
-        if is_admin:
-            admins.add(org)  # type: ignore[arg-type]
+        is_admin = False
+        if org is not None and org not in admins:  # the first contact administers the org
+            admins.add(org)
+            is_admin = True
         people.append(CustomerSpec(f"{first} {last}", email, org, is_admin))
     return people
 

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from csops.cli.main import app
 from csops.config import get_settings
 from csops.schema import alembic_config
+from tests.conftest import TemplateDatabases, new_engine
 
 CSOPS = Path(sys.executable).parent / "csops"
 
@@ -58,6 +59,15 @@ class Cli:
 def cli(fresh_engine: Engine, tmp_path: Path) -> Iterator[Cli]:
     yield Cli(fresh_engine, tmp_path / "data")
     get_settings.cache_clear()  # the CLI read the test database's URL: forget it
+
+
+@pytest.fixture
+def sqlite_cli(templates: TemplateDatabases, tmp_path: Path) -> Iterator[Cli]:
+    """Like `cli`, on SQLite only (for what is measured on SQLite alone)."""
+    engine = new_engine(templates, "sqlite")
+    yield Cli(engine, tmp_path / "data")
+    get_settings.cache_clear()
+    engine.dispose()
 
 
 def unmigrate(engine: Engine) -> None:

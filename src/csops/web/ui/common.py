@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from csops import i18n
 from csops.domains.accounts.actor import Actor
+from csops.errors import Invalid
 from csops.web.deps import OptionalPrincipal, Principal, SessionDep, check_csrf
 from csops.web.templating import render
 
@@ -72,6 +73,22 @@ def customer_page(request: Request, principal: OptionalPrincipal, _session: Sess
     if principal is None or not principal.actor.is_customer or principal.login is None:
         raise LoginRequired("/portal/login", _next_path(request))
     return Page(request, principal, locale_for(request, principal.actor))
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul(request: Request) -> None:
+    """Form text (and file names) may not hold NUL: PostgreSQL cannot store it, so both
+    databases refuse it alike, before any form is handled (as the JSON API does).
+    Files may hold anything. The form parsed here is the one the route reads (cached)."""
+    content_type = request.headers.get("content-type", "").lower()
+    if request.method != "POST" or not content_type.startswith(FORM_TYPES):
+        return
+    form = await request.form()
+    for _name, value in form.multi_items():
+        if "\x00" in (value if isinstance(value, str) else value.filename or ""):
+            raise Invalid("text may not contain NUL characters")
 
 
 StaffPage = Annotated[Page, Depends(staff_page)]

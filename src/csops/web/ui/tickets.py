@@ -266,8 +266,10 @@ def post_message(
     page.check_csrf(csrf_token)
     tickets.get_ticket(session, ticket_id=ticket_id, actor=page.actor)
     try:
+        if kind not in ("public", "note"):  # never guess "public" for a mangled form
+            raise Invalid(f"unknown kind of message {kind[:50]!r}")
         data = MessageCreate.model_validate(
-            {"body": body, "public": kind != "note", "status": status or None}
+            {"body": body, "public": kind == "public", "status": status or None}
         )
         message = thread.add_message(
             session, ticket_id=ticket_id, data=data, actor=page.actor, uploads=_uploads(files)
