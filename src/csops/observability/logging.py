@@ -54,7 +54,7 @@ _TEXT_PATTERNS = (
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRS = frozenset(
     logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__
-) | {"message", "asctime", "taskName"}
+) | {"message", "asctime", "taskName", "color_message"}  # uvicorn's ANSI copy of msg
 
 _HANDLER_MARK = "_csops_handler"
 
@@ -175,4 +175,8 @@ def configure_logging(
         uv = logging.getLogger(name)
         uv.handlers.clear()
         uv.propagate = True
+    # Chatty libraries: their INFO lines (one per migration step, one per test request)
+    # say nothing an operator needs.
+    for name in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return handler

@@ -57,7 +57,8 @@ from tests.web.conftest import PASSWORD, LiveServer, _serve
 HUGE = str(10**30)
 NUL = "bogus\x00value"
 LONG = "x" * 300
-GARBAGE = ("", "abc", HUGE, "-1", NUL, LONG)
+MISSING = "99999999"  # a plausible id that names nothing
+GARBAGE = ("", "abc", HUGE, "-1", MISSING, NUL, LONG)
 # A password is hashed on every try (slow): only values that stop before the hash, and one.
 FIELD_GARBAGE = {"password": ("", NUL, "x" * 2000)}
 COUNTED = (
@@ -381,7 +382,7 @@ def test_invalid_utf8_and_oversize_bodies_are_4xx(desk: Desk, form: Form) -> Non
         response = client.post(
             desk.path(form.path),
             data={"csrf_token": csrf},
-            files={name: (None, b"caf\xe9\xff"), "files": ("a\xff.txt", b"\xff\x00")},
+            files={name: (None, b"caf\xe9\xff"), "files": ("caf\xe9.bin", b"\xff\x00")},
         )
         assert_handled(response, f"{form.path} multipart invalid UTF-8")
 
@@ -420,7 +421,6 @@ def text(**fields: Any) -> Callable[[Desk], dict[str, Any]]:
     return lambda d: dict(fields)
 
 
-MISSING = "99999999"
 SIX_FILES = tuple((f"f{i}.txt", b"hello") for i in range(6))
 BIG_FILE = (("big.bin", b"x" * (get_settings().max_attachment_bytes + 1)),)
 NEW = {"subject": "Help", "description": "Please"}
