@@ -161,7 +161,7 @@ TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
         (
             "App crashes on launch after {app_version} update",
             "Since updating to {app_version} the app closes right after the splash screen on my"
-            " {device} ({os}). Reinstalling did not help.",
+            " {device}, on the latest system update. Reinstalling did not help.",
         ),
         (
             "Can't upload receipts from the app",
