@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from csops.config import Settings
-from csops.db import session_scope
+from csops.db import session_factory
 from csops.domains.accounts import auth
 from csops.domains.accounts.actor import Actor
 from csops.domains.accounts.models import LoginSession
 from csops.errors import NotFound, PermissionDenied, Unauthenticated
 
+T = TypeVar("T")
 SESSION_COOKIE = "csops_session"
 CSRF_HEADER = "x-csrf-token"
 
@@ -32,10 +34,59 @@ async def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed before the response is sent."""
-    with session_scope(get_engine(request)) as session:
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
+def _pending(session: Session) -> bool:
+    return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed before the response is sent.
+
+    The session connects on first use, so opening it costs no trip to the thread pool; a
+    route that ends with `commit_with` has committed in its own trip, and nothing is left
+    to do here. Otherwise the commit (or the rollback on an error) runs in the pool.
+    """
+    session = session_factory(get_engine(request))()
+    try:
         yield session
+    except BaseException:
+        if _pending(session):
+            await run_in_threadpool(_rollback, session)
+        else:
+            session.close()
+        raise
+    if _pending(session):
+        await run_in_threadpool(_commit, session)
+    else:
+        session.close()
+
+
+async def commit_with(session: Session, work: Callable[[], T]) -> T:
+    """Runs a route's work and then the request's commit in one trip to the thread pool
+    (one transaction per request still: the work, then the commit, else the rollback)."""
+
+    def run() -> T:
+        result = work()
+        session.commit()
+        return result
+
+    return await run_in_threadpool(run)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -58,18 +109,27 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def optional_principal(request: Request, session: SessionDep) -> Principal | None:
-    token = _bearer(request)
-    if token is not None:
-        return Principal(actor=auth.authenticate_token(session, raw=token), login=None)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None
+def _cookie_principal(session: Session, cookie: str) -> Principal | None:
     login = auth.load_session(session, cookie_value=cookie)
     if login is None:
         return None
     actor = auth.actor_for_session(session, login)
     return Principal(actor=actor, login=login) if actor is not None else None
+
+
+async def optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    """A recently checked API token answers from memory (see auth.TOKEN_CACHE_SECONDS);
+    anything else is read in the thread pool."""
+    token = _bearer(request)
+    if token is not None:
+        actor = auth.cached_token_actor(token)
+        if actor is None:
+            actor = await run_in_threadpool(auth.authenticate_token, session, raw=token)
+        return Principal(actor=actor, login=None)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    return await run_in_threadpool(_cookie_principal, session, cookie)
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

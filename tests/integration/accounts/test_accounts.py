@@ -133,3 +133,19 @@ def test_service_lookup_by_slug_name_or_id(db: Session, factories: SimpleNamespa
     assert service.find_service(db, "payments-api") is svc
     assert service.find_service(db, "PAYMENTS api") is svc
     assert service.find_service(db, str(svc.id)) is svc
+
+
+def test_team_members_must_exist(db: Session, factories: SimpleNamespace) -> None:
+    user = factories.user()
+    team = service.create_team(
+        db, data=schemas.TeamCreate(name="Ops", member_ids=[user.id]), actor=SYSTEM
+    )
+    assert [u.id for u in team.members] == [user.id]
+    with pytest.raises(Invalid):
+        service.update_team(
+            db, team_id=team.id, data=schemas.TeamUpdate(member_ids=[999_999]), actor=SYSTEM
+        )
+    with pytest.raises(Invalid):
+        service.create_team(
+            db, data=schemas.TeamCreate(name="Ghosts", member_ids=[999_999]), actor=SYSTEM
+        )

@@ -555,7 +555,7 @@ def test_bad_ids_in_paths_are_4xx(desk: Desk, route: tuple[str, str]) -> None:
     assert desk.counts() == before
 
 
-QUERY_GARBAGE = (*GARBAGE, "%", "ZZZ==", "-id", "view=x&y")
+QUERY_GARBAGE = (*GARBAGE, "%", "-id")
 QUERIES = {
     "/inbox": ("view", "status", "priority", "channel", "tag", "assignee", "team", "service")
     + ("q", "sort", "cursor", "limit"),

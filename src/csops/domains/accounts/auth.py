@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from csops.clock import now
@@ -20,7 +22,9 @@ from csops.domains.accounts.models import (
     LoginSession,
     MagicLink,
     PrincipalKind,
+    Team,
     User,
+    team_members,
 )
 from csops.domains.accounts.secrets import digest, new_token, verify_password
 from csops.domains.accounts.service import find_customer, find_user, require_admin
@@ -142,14 +146,82 @@ def create_token(
     return token, raw
 
 
+# Token checks are cached in-process for TOKEN_CACHE_SECONDS: token hash -> Actor snapshot.
+# Bound: a revoked token, a deactivated user or a changed role or team stops (or starts)
+# counting within TOKEN_CACHE_SECONDS in every process. In this process it is immediate when
+# the change goes through the ORM (revoke_token, user/team/token updates clear the cache).
+TOKEN_CACHE_SECONDS = 5.0
+LAST_USED_EVERY = timedelta(seconds=60)
+_token_cache: dict[str, tuple[float, Actor]] = {}
+
+
+def forget_cached_tokens() -> None:
+    _token_cache.clear()
+
+
+def cached_token_actor(raw: str) -> Actor | None:
+    """The Actor of a token checked less than TOKEN_CACHE_SECONDS ago, with no I/O."""
+    entry = _token_cache.get(digest(raw))
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def _token_rows(session: Session, token_hash: str) -> Sequence[Row[Any]]:
+    """The token, its user and the user's team ids: one query (a row per team)."""
+    return session.execute(
+        select(
+            ApiToken.id,
+            ApiToken.scopes,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+            User.id,
+            User.name,
+            User.role,
+            User.locale,
+            User.is_active,
+            team_members.c.team_id,
+        )
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(team_members, team_members.c.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash)
+    ).all()
+
+
 def authenticate_token(session: Session, *, raw: str) -> Actor:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    cached = cached_token_actor(raw)
+    if cached is not None:
+        return cached
+    token_hash = digest(raw)
+    rows = _token_rows(session, token_hash)
+    first = rows[0] if rows else None
+    if first is None or first.revoked_at is not None or not first.is_active:
+        _token_cache.pop(token_hash, None)
         raise Unauthenticated("invalid or revoked API token")
     stamp = now()
-    if token.last_used_at is None or stamp - token.last_used_at > timedelta(seconds=60):
-        token.last_used_at = stamp  # at most once a minute: no write on every request
-    return Actor.for_user(token.user, scopes=frozenset(token.scopes))
+    if first.last_used_at is None or stamp - first.last_used_at > LAST_USED_EVERY:
+        # At most once a minute, a plain UPDATE in the request's transaction.
+        session.execute(update(ApiToken).where(ApiToken.id == first[0]).values(last_used_at=stamp))
+    actor = Actor(
+        kind="user",
+        id=first[4],
+        name=first.name,
+        role=first.role,
+        team_ids=frozenset(row.team_id for row in rows if row.team_id is not None),
+        scopes=frozenset(first.scopes),
+        locale=first.locale,
+    )
+    _token_cache[token_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, actor)
+    return actor
+
+
+def _forget_on_change(*_args: Any) -> None:
+    forget_cached_tokens()
+
+
+for _model in (ApiToken, User, Team):
+    for _event in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _event, _forget_on_change)
 
 
 def list_tokens(
@@ -170,6 +242,7 @@ def revoke_token(session: Session, *, token_id: int, actor: Actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = now()
     session.flush()
+    forget_cached_tokens()
     return token
 
 

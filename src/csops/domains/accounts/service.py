@@ -279,10 +279,18 @@ def user_out(user: User) -> schemas.UserOut:
 # Teams and services --------------------------------------------------------------------
 
 
+def _users(session: Session, ids: Sequence[int]) -> list[User]:
+    users = list(session.scalars(select(User).where(User.id.in_(ids))).all()) if ids else []
+    missing = set(ids) - {user.id for user in users}
+    if missing:
+        raise Invalid(f"unknown user ids: {sorted(missing)}")
+    return users
+
+
 def create_team(session: Session, *, data: schemas.TeamCreate, actor: Actor) -> Team:
     require_admin(actor)
     team = Team(name=data.name, description=data.description)
-    team.members = list(session.scalars(select(User).where(User.id.in_(data.member_ids))).all())
+    team.members = _users(session, data.member_ids)
     session.add(team)
     _flush_unique(session, f"team {data.name!r}")
     return team
@@ -293,8 +301,7 @@ def update_team(session: Session, *, team_id: int, data: schemas.TeamUpdate, act
     team = _get(session, Team, team_id, "team")
     values = data.model_dump(exclude_unset=True)
     if "member_ids" in values:
-        ids = values.pop("member_ids") or []
-        team.members = list(session.scalars(select(User).where(User.id.in_(ids))).all())
+        team.members = _users(session, values.pop("member_ids") or [])
     for key, value in values.items():
         setattr(team, key, value)
     _flush_unique(session, "team")

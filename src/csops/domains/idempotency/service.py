@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from csops.clock import now
@@ -41,6 +41,8 @@ def lookup(
 def remember(
     session: Session, *, principal: str, key: str, fingerprint: str, status_code: int, response: Any
 ) -> None:
+    """Stores the answer (an expired record under the same key is replaced). Plain
+    statements, run at once: a concurrent duplicate fails here with an IntegrityError."""
     session.execute(
         delete(IdempotencyRecord).where(
             IdempotencyRecord.principal == principal,
@@ -48,8 +50,8 @@ def remember(
             IdempotencyRecord.created_at < now() - KEEP_FOR,
         )
     )
-    session.add(
-        IdempotencyRecord(
+    session.execute(
+        insert(IdempotencyRecord.__table__).values(
             principal=principal,
             key=key,
             request_hash=fingerprint,
@@ -57,7 +59,6 @@ def remember(
             response=json.loads(json.dumps(response, default=str)),
         )
     )
-    session.flush()
 
 
 def prune(session: Session) -> None:

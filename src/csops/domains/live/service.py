@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from csops.clock import now
@@ -14,7 +14,8 @@ from csops.domains.live.models import LiveEvent
 
 
 def publish(session: Session, *, topic: str, payload: dict[str, Any]) -> None:
-    session.add(LiveEvent(topic=topic, payload=payload))
+    """A plain INSERT in the caller's transaction (no ORM object: nothing reads it back)."""
+    session.execute(insert(LiveEvent.__table__).values(topic=topic, payload=payload))
 
 
 def latest_id(session: Session) -> int:

@@ -81,6 +81,18 @@ def to_websearch(terms: list[Term]) -> str:
     return " ".join(parts)
 
 
+_FTS_INSERT = text(
+    "INSERT INTO ticket_fts(rowid, subject, public_body, internal_body) VALUES (:id, :s, :p, :i)"
+)
+_TSV_UPSERT = text(
+    "INSERT INTO ticket_search (ticket_id, public_doc, all_doc) VALUES (:id,"
+    " setweight(to_tsvector('english', :s), 'A') || to_tsvector('english', :p),"
+    " setweight(to_tsvector('english', :s), 'A') || to_tsvector('english', :p || ' ' || :i))"
+    " ON CONFLICT (ticket_id) DO UPDATE SET public_doc = excluded.public_doc,"
+    " all_doc = excluded.all_doc"
+)
+
+
 def reindex(session: Session, ticket_id: int) -> None:
     """Rebuilds one ticket's search document from its subject and thread."""
     subject = session.scalar(select(Ticket.subject).where(Ticket.id == ticket_id)) or ""
@@ -93,22 +105,18 @@ def reindex(session: Session, ticket_id: int) -> None:
     internal = "\n".join(body for body, is_public in rows if not is_public)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM ticket_fts WHERE rowid = :id"), {"id": ticket_id})
-        session.execute(
-            text(
-                "INSERT INTO ticket_fts(rowid, subject, public_body, internal_body) VALUES (:id, :s, :p, :i)"
-            ),
-            {"id": ticket_id, "s": subject, "p": public, "i": internal},
-        )
+        session.execute(_FTS_INSERT, {"id": ticket_id, "s": subject, "p": public, "i": internal})
         return
-    session.execute(
-        text(
-            "INSERT INTO ticket_search (ticket_id, public_doc, all_doc) VALUES (:id,"
-            " setweight(to_tsvector('english', :s), 'A') || to_tsvector('english', :p),"
-            " setweight(to_tsvector('english', :s), 'A') || to_tsvector('english', :p || ' ' || :i))"
-            " ON CONFLICT (ticket_id) DO UPDATE SET public_doc = excluded.public_doc, all_doc = excluded.all_doc"
-        ),
-        {"id": ticket_id, "s": subject, "p": public, "i": internal},
-    )
+    session.execute(_TSV_UPSERT, {"id": ticket_id, "s": subject, "p": public, "i": internal})
+
+
+def index_new(session: Session, ticket_id: int, *, subject: str, public_text: str) -> None:
+    """Indexes a ticket just created from what the caller has in hand (no re-read)."""
+    params = {"id": ticket_id, "s": subject, "p": public_text, "i": ""}
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(_FTS_INSERT, params)
+    else:
+        session.execute(_TSV_UPSERT, params)
 
 
 def matching(session: Session, query: str, *, include_internal: bool) -> ColumnElement[bool] | None:

@@ -27,7 +27,7 @@ from csops.web.api.idempotency import Created, IdempotencyDep
 from csops.web.api.pagination import Id, Page
 from csops.web.api.routing import ApiRoute
 from csops.web.api.scopes import StaffTicketsWriter
-from csops.web.deps import ActorDep, SessionDep
+from csops.web.deps import ActorDep, SessionDep, commit_with
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], route_class=ApiRoute)
 PROBLEMS: dict[int | str, dict[str, str]] = {
@@ -65,7 +65,7 @@ def tickets_page(page: views.Page) -> Page[TicketOut]:
 @router.post(
     "", status_code=201, response_model=TicketOut, responses=PROBLEMS, summary="Open a ticket"
 )
-def create_ticket(
+async def create_ticket(
     data: TicketCreate, session: SessionDep, actor: ActorDep, idem: IdempotencyDep
 ) -> Response:
     """The description becomes the first message. An unknown requester becomes a customer;
@@ -76,7 +76,7 @@ def create_ticket(
         headers = {"Location": ticket_path(ticket), "ETag": ticket.etag}
         return Created(ticket_out(ticket), 201, headers)
 
-    return idem.run(session, work)
+    return await commit_with(session, lambda: idem.run(session, work))
 
 
 @router.get("", response_model=Page[TicketOut], responses=PROBLEMS, summary="List tickets")
