@@ -75,6 +75,7 @@ def create_app(
         summary="The service desk that joins customer service to DevOps",
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
         lifespan=lifespan,
     )

@@ -57,7 +57,6 @@ ADMIN_POST = "L L L 403 403 403 303"
 PORTAL = "PL 200 200 PL PL PL PL"
 EXPECT: dict[tuple[str, str], str] = {
     ("GET", "/"): "303 303 303 303 303 303 303",
-    ("GET", "/docs/oauth2-redirect"): "200 200 200 200 200 200 200",
     ("GET", "/login"): "200 200 200 303 303 303 303",
     ("POST", "/login"): "303 303 303 303 303 303 303",
     ("POST", "/logout"): "L L L L L L L",
