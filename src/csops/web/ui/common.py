@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from csops import i18n
 from csops.domains.accounts.actor import Actor
+from csops.domains.tickets.schemas import Upload
 from csops.errors import Invalid
 from csops.web.deps import OptionalPrincipal, Principal, SessionDep, check_csrf
 from csops.web.templating import render
@@ -100,3 +101,19 @@ def safe_next(value: str | None, default: str) -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return default
+
+
+def uploads_from(files: list[UploadFile]) -> list[Upload]:
+    """The files actually chosen (a browser sends an empty part when none was)."""
+    uploads = []
+    for item in files:
+        data = item.file.read()
+        if item.filename or data:
+            uploads.append(
+                Upload(
+                    filename=item.filename or "attachment",
+                    content_type=item.content_type or "application/octet-stream",
+                    data=data,
+                )
+            )
+    return uploads

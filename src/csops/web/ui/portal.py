@@ -24,7 +24,7 @@ from csops.domains.tickets import service as tickets
 from csops.domains.tickets import thread, views
 from csops.domains.tickets.attachments import check_uploads
 from csops.domains.tickets.models import Status
-from csops.domains.tickets.schemas import MessageCreate, TicketCreate, TicketUpdate, Upload
+from csops.domains.tickets.schemas import MessageCreate, TicketCreate, TicketUpdate
 from csops.errors import CsopsError, RateLimited, Unauthenticated
 from csops.i18n.labels import N_
 from csops.web.deps import OptionalPrincipal, SessionDep, SettingsDep
@@ -41,29 +41,13 @@ from csops.web.ui.auth import (
     sign_out,
     start_browser_session,
 )
-from csops.web.ui.common import CustomerPage, Page, safe_next
+from csops.web.ui.common import CustomerPage, Page, safe_next, uploads_from
 
 log = logging.getLogger("csops.web.portal")
 router = APIRouter(prefix="/portal")
 
 PAGE_SIZE = 25
 Files = Annotated[list[UploadFile], File()]
-
-
-def _uploads(files: list[UploadFile]) -> list[Upload]:
-    """The files actually chosen (a browser sends an empty part when none was)."""
-    uploads = []
-    for item in files:
-        data = item.file.read()
-        if item.filename or data:
-            uploads.append(
-                Upload(
-                    filename=item.filename or "attachment",
-                    content_type=item.content_type or "application/octet-stream",
-                    data=data,
-                )
-            )
-    return uploads
 
 
 # Signing in ------------------------------------------------------------------------------
@@ -212,7 +196,7 @@ def new_request_submit(
     page.check_csrf(csrf_token)
     form = {"subject": subject, "description": description}
     try:
-        uploads = _uploads(files)
+        uploads = uploads_from(files)
         check_uploads(uploads)
         data = TicketCreate(subject=subject, description=description)
         with session.begin_nested():  # nothing partial stays when the request fails
@@ -261,7 +245,7 @@ def reply(
 ) -> Response:
     page.check_csrf(csrf_token)
     try:
-        uploads = _uploads(files)
+        uploads = uploads_from(files)
         data = MessageCreate(body=body)
         with session.begin_nested():
             thread.add_message(

@@ -32,7 +32,7 @@ from csops.domains.tickets.models import (
     Ticket,
     TicketType,
 )
-from csops.domains.tickets.schemas import MessageCreate, TicketUpdate, Upload
+from csops.domains.tickets.schemas import MessageCreate, TicketUpdate
 from csops.errors import (
     Conflict,
     CsopsError,
@@ -43,7 +43,7 @@ from csops.errors import (
 )
 from csops.i18n.labels import N_, Nn_
 from csops.web.deps import SessionDep
-from csops.web.ui.common import Page, StaffPage
+from csops.web.ui.common import Page, StaffPage, uploads_from
 
 router = APIRouter()
 
@@ -240,18 +240,6 @@ def _done(page: Page, url: str, message: str, **variables: Any) -> RedirectRespo
         return redirect(url, "ok", i18n.gettext(message, **variables))
 
 
-def _uploads(files: list[UploadFile]) -> list[Upload]:
-    return [
-        Upload(
-            filename=f.filename or "attachment",
-            content_type=f.content_type or "",
-            data=f.file.read(),
-        )
-        for f in files
-        if f.filename
-    ]
-
-
 @router.post("/tickets/{ticket_id}/messages")
 def post_message(
     ticket_id: int,
@@ -272,7 +260,7 @@ def post_message(
             {"body": body, "public": kind == "public", "status": status or None}
         )
         message = thread.add_message(
-            session, ticket_id=ticket_id, data=data, actor=page.actor, uploads=_uploads(files)
+            session, ticket_id=ticket_id, data=data, actor=page.actor, uploads=uploads_from(files)
         )
     except (*RECOVERABLE, ValidationError) as exc:
         return _failed(page, session, _back(ticket_id, "#reply"), exc)
