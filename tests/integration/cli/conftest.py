@@ -25,10 +25,6 @@ from tests.conftest import TemplateDatabases, new_engine
 CSOPS = Path(sys.executable).parent / "csops"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes more than about 30 s (deselect: -m 'not slow')")
-
-
 def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
