@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from csops.domains.accounts.models import Role
 from tests.web.conftest import PASSWORD, LiveServer
+
+pytestmark = pytest.mark.e2e
 
 
 def _sign_in(page: Any, url: str, email: str) -> None:
