@@ -14,8 +14,16 @@ from starlette.responses import HTMLResponse
 
 from csops import i18n
 from csops.clock import now
+from csops.i18n.labels import N_, Nn_
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# The `relative` filter's words, largest unit first (marked here so extraction keeps them).
+JUST_NOW = N_("just now")
+RELATIVE_TIMES = (
+    (86400, Nn_("%(num)d day ago", "%(num)d days ago")),
+    (3600, Nn_("%(num)d hour ago", "%(num)d hours ago")),
+    (60, Nn_("%(num)d minute ago", "%(num)d minutes ago")),
+)
 
 
 def _relative(value: datetime | None) -> str:
@@ -23,12 +31,8 @@ def _relative(value: datetime | None) -> str:
         return ""
     seconds = int((now() - value).total_seconds())
     if seconds < 60:
-        return i18n.gettext("just now")
-    for size, singular, plural in (
-        (86400, "%(num)d day ago", "%(num)d days ago"),
-        (3600, "%(num)d hour ago", "%(num)d hours ago"),
-        (60, "%(num)d minute ago", "%(num)d minutes ago"),
-    ):
+        return i18n.gettext(JUST_NOW)
+    for size, (singular, plural) in RELATIVE_TIMES:
         if seconds >= size:
             return i18n.ngettext(singular, plural, seconds // size)
     return ""

@@ -30,9 +30,10 @@ from csops.domains.accounts.schemas import (
 )
 from csops.errors import Conflict, CsopsError, Invalid, NotFound, PermissionDenied
 from csops.i18n.labels import N_
-from csops.web.deps import SessionDep, SettingsDep
-from csops.web.ui.auth import Text, ints, problem_text, redirect, show, sidebar_views
-from csops.web.ui.common import Page, StaffPage
+from csops.web.deps import SessionDep
+from csops.web.ui.auth import Text, ints, sidebar_views
+from csops.web.ui.common import Page, StaffPage, problem_text
+from csops.web.ui.flash import flash_redirect, show
 
 router = APIRouter(prefix="/admin")
 # Role and tier names are shown through the `label` filter; marked here so extraction keeps them.
@@ -89,7 +90,6 @@ def users(page: AdminPage, session: SessionDep) -> Response:
 def user_create(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     email: Text = "",
     name: Text = "",
     role: Text = "agent",
@@ -113,7 +113,7 @@ def user_create(
             accounts.create_user(session, data=data, actor=page.actor)
     except FormError as exc:
         return _users(page, session, form=form, **_failed(exc))
-    return redirect("/admin/users", "user-created", settings)
+    return flash_redirect(page.request, "/admin/users", "user-created")
 
 
 def _user_page(
@@ -140,7 +140,6 @@ def user_edit(page: AdminPage, session: SessionDep, user_id: int) -> Response:
 def user_save(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     user_id: int,
     name: Text = "",
     role: Text = "agent",
@@ -168,7 +167,7 @@ def user_save(
     except FormError as exc:
         session.refresh(user)
         return _user_page(page, session, user_id, **_failed(exc))
-    return redirect(f"/admin/users/{user_id}", "user-saved", settings)
+    return flash_redirect(page.request, f"/admin/users/{user_id}", "user-saved")
 
 
 # Teams ---------------------------------------------------------------------------------
@@ -203,7 +202,6 @@ def teams(page: AdminPage, session: SessionDep) -> Response:
 def team_create(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     name: Text = "",
     description: Text = "",
     member_ids: Ids = [],  # noqa: B006 (FastAPI copies defaults)
@@ -217,7 +215,7 @@ def team_create(
             accounts.create_team(session, data=data, actor=page.actor)
     except FormError as exc:
         return _teams(page, session, form=form, **_failed(exc))
-    return redirect("/admin/teams", "team-created", settings)
+    return flash_redirect(page.request, "/admin/teams", "team-created")
 
 
 def _team_page(
@@ -243,7 +241,6 @@ def team_edit(page: AdminPage, session: SessionDep, team_id: int) -> Response:
 def team_save(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     team_id: int,
     name: Text = "",
     description: Text = "",
@@ -259,7 +256,7 @@ def team_save(
     except FormError as exc:
         session.refresh(team)
         return _team_page(page, session, team_id, **_failed(exc))
-    return redirect(f"/admin/teams/{team_id}", "team-saved", settings)
+    return flash_redirect(page.request, f"/admin/teams/{team_id}", "team-saved")
 
 
 # Services and organizations ------------------------------------------------------------
@@ -287,7 +284,6 @@ def services(page: AdminPage, session: SessionDep) -> Response:
 def service_create(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     name: Text = "",
     slug: Text = "",
     description: Text = "",
@@ -308,7 +304,7 @@ def service_create(
             accounts.create_service(session, data=data, actor=page.actor)
     except FormError as exc:
         return _services(page, session, form=form, **_failed(exc))
-    return redirect("/admin/services", "service-created", settings)
+    return flash_redirect(page.request, "/admin/services", "service-created")
 
 
 def _organizations(page: Page, session: Session, status: int = 200, **extra: Any) -> Response:
@@ -333,7 +329,6 @@ def organizations(page: AdminPage, session: SessionDep) -> Response:
 def organization_create(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     name: Text = "",
     domain: Text = "",
     tier: Text = "standard",
@@ -350,7 +345,7 @@ def organization_create(
             accounts.create_organization(session, data=data, actor=page.actor)
     except FormError as exc:
         return _organizations(page, session, form=form, **_failed(exc))
-    return redirect("/admin/organizations", "organization-created", settings)
+    return flash_redirect(page.request, "/admin/organizations", "organization-created")
 
 
 # API tokens ----------------------------------------------------------------------------
@@ -405,10 +400,9 @@ def _scopes(values: Sequence[str]) -> list[str]:
 def token_revoke(
     page: AdminPage,
     session: SessionDep,
-    settings: SettingsDep,
     token_id: int,
     csrf_token: Text = "",
 ) -> Response:
     page.check_csrf(csrf_token)
     auth.revoke_token(session, token_id=token_id, actor=page.actor)
-    return redirect("/admin/tokens", "token-revoked", settings)
+    return flash_redirect(page.request, "/admin/tokens", "token-revoked")

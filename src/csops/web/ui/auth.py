@@ -3,8 +3,7 @@
 The pieces every HTML area needs around signing in live here as well, because the portal and
 admin pages use exactly the same rules: the login CSRF cookie (a random value in a cookie and
 in a hidden field, compared on POST: there is no session yet to hold a token), the session
-cookie's flags, the login rate limit, and one-shot flash messages carried by a short-lived
-cookie holding a *code* (never text a visitor could forge).
+cookie's flags and the login rate limit. Flash messages are `csops.web.ui.flash`.
 """
 
 from __future__ import annotations
@@ -18,11 +17,10 @@ from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from csops import i18n
 from csops.config import Settings
 from csops.domains.accounts import auth
 from csops.domains.accounts import service as accounts
@@ -31,34 +29,25 @@ from csops.domains.accounts.schemas import UserUpdate
 from csops.domains.tickets.views import all_views
 from csops.errors import CsopsError, Invalid, PermissionDenied, RateLimited, Unauthenticated
 from csops.i18n.labels import N_
-from csops.web.deps import SESSION_COOKIE, OptionalPrincipal, SessionDep, SettingsDep
+from csops.web.deps import SESSION_COOKIE, OptionalPrincipal, Principal, SessionDep, SettingsDep
 from csops.web.templating import render
-from csops.web.ui.common import Page, StaffPage, locale_for, safe_next
+from csops.web.ui.common import (
+    Page,
+    StaffPage,
+    locale_for,
+    problem_text,
+    safe_next,
+    set_cookie,
+)
+from csops.web.ui.flash import flash_redirect, redirect, set_flash, show
 
 log = logging.getLogger("csops.web.auth")
 router = APIRouter()
 
 FORM_CSRF_COOKIE = "csops_csrf"
-FLASH_COOKIE = "csops_flash"
 LANGUAGES = (("en", "English"), ("zh_Hans", "简体中文"))
 TIMEZONES = sorted(available_timezones() | {"UTC"})
 MAX_PASSWORD = 1000
-
-FLASHES: dict[str, tuple[str, str]] = {
-    "settings-saved": ("ok", N_("Your settings were saved")),
-    "password-changed": ("ok", N_("Password changed; your other sessions were signed out")),
-    "request-received": ("ok", N_("Your request has been received")),
-    "reply-sent": ("ok", N_("Your reply was sent")),
-    "request-closed": ("ok", N_("Your request was marked as solved")),
-    "user-created": ("ok", N_("User created")),
-    "user-saved": ("ok", N_("User saved")),
-    "team-created": ("ok", N_("Team created")),
-    "team-saved": ("ok", N_("Team saved")),
-    "service-created": ("ok", N_("Service created")),
-    "organization-created": ("ok", N_("Organization created")),
-    "token-revoked": ("ok", N_("Token revoked")),
-    "link-sent": ("info", N_("If the address is known, a sign-in link was sent to it.")),
-}
 
 Text = Annotated[str, Form()]
 
@@ -66,20 +55,8 @@ Text = Annotated[str, Form()]
 # Cookies -------------------------------------------------------------------------------
 
 
-def _cookie(response: Response, name: str, value: str, settings: Settings, **kw: Any) -> None:
-    response.set_cookie(
-        name,
-        value,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-        **kw,
-    )
-
-
 def set_session_cookie(response: Response, value: str, settings: Settings) -> None:
-    _cookie(response, SESSION_COOKIE, value, settings, max_age=settings.session_hours * 3600)
+    set_cookie(response, SESSION_COOKIE, value, settings, max_age=settings.session_hours * 3600)
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -103,44 +80,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-# Flash messages ------------------------------------------------------------------------
-
-
-def redirect(url: str, flash: str | None = None, settings: Settings | None = None) -> Response:
-    response = RedirectResponse(url, status_code=303)
-    if flash is not None and settings is not None:
-        _cookie(response, FLASH_COOKIE, flash, settings, max_age=60)
-    return response
-
-
-def take_flashes(request: Request, locale: str) -> list[tuple[str, str]]:
-    found = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
-    if found is None:
-        return []
-    with i18n.use_locale(locale):
-        return [(found[0], i18n.gettext(found[1]))]
-
-
-def show(page: Page, name: str, status_code: int = 200, **extra: Any) -> Response:
-    """Renders a signed-in page with any pending flash, then forgets the flash."""
-    flashes = take_flashes(page.request, page.locale) + list(extra.pop("flashes", []))
-    response = page.render(name, status_code, flashes=flashes, **extra)
-    if FLASH_COOKIE in page.request.cookies:
-        response.delete_cookie(FLASH_COOKIE, path="/")
-    return response
-
-
-def problem_text(exc: Exception) -> str:
-    """A short, human message for a failed form: pydantic's first errors or the domain detail."""
-    if isinstance(exc, ValidationError):
-        parts = []
-        for err in exc.errors()[:3]:
-            where = ".".join(str(p) for p in err.get("loc", ()))
-            parts.append(f"{where}: {err['msg']}" if where else str(err["msg"]))
-        return "; ".join(parts)
-    if isinstance(exc, CsopsError):
-        return exc.detail
-    return str(exc)
+# Form helpers -------------------------------------------------------------------------
 
 
 def ints(values: list[str]) -> list[int]:
@@ -159,8 +99,16 @@ def sidebar_views(session: Session, page: Page) -> list[Any]:
 class LoginFlow:
     kind: PrincipalKind
     template: str
+    login_path: str
     default_next: str
     authenticate: Callable[[Session, str, str], int]
+
+    def signed_in(self, principal: Principal | None) -> bool:
+        """Whether the visitor already has a browser session of this flow's kind."""
+        if principal is None or principal.login is None:
+            return False
+        actor = principal.actor
+        return actor.is_staff if self.kind == PrincipalKind.user else actor.is_customer
 
 
 def _staff_id(session: Session, email: str, password: str) -> int:
@@ -171,8 +119,10 @@ def _customer_id(session: Session, email: str, password: str) -> int:
     return auth.authenticate_customer(session, email=email, password=password).id
 
 
-STAFF = LoginFlow(PrincipalKind.user, "auth/login.html", "/inbox", _staff_id)
-CUSTOMERS = LoginFlow(PrincipalKind.customer, "portal/login.html", "/portal", _customer_id)
+STAFF = LoginFlow(PrincipalKind.user, "auth/login.html", "/login", "/inbox", _staff_id)
+CUSTOMERS = LoginFlow(
+    PrincipalKind.customer, "portal/login.html", "/portal/login", "/portal", _customer_id
+)
 
 
 def login_page(
@@ -187,8 +137,35 @@ def login_page(
     locale = locale_for(request, None)
     context = {"me": None, "locale": locale, "csrf_token": token, "path": request.url.path}
     response = render(request.app.state.templates, request, template, context | extra, status_code)
-    _cookie(response, FORM_CSRF_COOKIE, token, settings)
+    set_cookie(response, FORM_CSRF_COOKIE, token, settings)
     return response
+
+
+def refuse_login(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    csrf_token: str,
+    keys: list[str],
+    template: str,
+    **form: Any,
+) -> Response | None:
+    """The form again with the reason when its login CSRF value is wrong (403) or `keys` hit
+    the rate limit (429); None when the attempt may go on."""
+    if not form_csrf_ok(request, csrf_token):
+        error = N_("This form expired. Please try again.")
+        return login_page(request, settings, template, 403, error=error, **form)
+    try:
+        auth.check_login_allowed(
+            session,
+            keys=keys,
+            max_attempts=settings.login_max_attempts,
+            window_seconds=settings.login_window_seconds,
+        )
+    except RateLimited:
+        error = N_("Too many attempts, try again later")
+        return login_page(request, settings, template, 429, error=error, **form)
+    return None
 
 
 def sign_in(
@@ -205,20 +182,10 @@ def sign_in(
     """Checks the form, the rate limit and the password; failures are pages, never raised,
     so that the failed attempt is committed with the response."""
     form = {"email": email[:320], "next": next_path}
-    if not form_csrf_ok(request, csrf_token):
-        error = N_("This form expired. Please try again.")
-        return login_page(request, settings, flow.template, 403, error=error, **form)
     keys = [f"email:{accounts.normalize_email(email)[:320]}", f"ip:{client_ip(request)}"]
-    try:
-        auth.check_login_allowed(
-            session,
-            keys=keys,
-            max_attempts=settings.login_max_attempts,
-            window_seconds=settings.login_window_seconds,
-        )
-    except RateLimited:
-        error = N_("Too many attempts, try again later")
-        return login_page(request, settings, flow.template, 429, error=error, **form)
+    refused = refuse_login(request, session, settings, csrf_token, keys, flow.template, **form)
+    if refused is not None:
+        return refused
     try:
         if not email or not password or len(password) > MAX_PASSWORD:
             raise Unauthenticated("missing email or password")
@@ -266,48 +233,52 @@ def sign_out(
     return response
 
 
-# Staff routes --------------------------------------------------------------------------
+# Sign-in routes, for staff here and for customers in the portal -------------------------
 
 
-@router.get("/login")
-def login_form(
-    request: Request,
-    settings: SettingsDep,
-    principal: OptionalPrincipal,
-    next_path: Annotated[str, Query(alias="next", max_length=2000)] = "",
-) -> Response:
-    if principal is not None and principal.actor.is_staff and principal.login is not None:
-        return redirect(safe_next(next_path, "/inbox"))
-    return login_page(request, settings, STAFF.template, email="", next=next_path)
+def add_login_routes(router: APIRouter, flow: LoginFlow) -> None:
+    """GET and POST /login, POST /logout on `router` (staff at /, customers under /portal)."""
+
+    @router.get("/login")
+    def login_form(
+        request: Request,
+        settings: SettingsDep,
+        principal: OptionalPrincipal,
+        next_path: Annotated[str, Query(alias="next", max_length=2000)] = "",
+    ) -> Response:
+        if flow.signed_in(principal):
+            return redirect(safe_next(next_path, flow.default_next))
+        return login_page(request, settings, flow.template, email="", next=next_path)
+
+    @router.post("/login")
+    def login_submit(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        email: Text = "",
+        password: Text = "",
+        csrf_token: Text = "",
+        next_path: Annotated[str, Form(alias="next")] = "",
+    ) -> Response:
+        return sign_in(
+            request,
+            session,
+            settings,
+            flow,
+            email=email,
+            password=password,
+            csrf_token=csrf_token,
+            next_path=next_path,
+        )
+
+    @router.post("/logout")
+    def logout(
+        request: Request, session: SessionDep, principal: OptionalPrincipal, csrf_token: Text = ""
+    ) -> Response:
+        return sign_out(request, session, principal, csrf_token, flow.login_path)
 
 
-@router.post("/login")
-def login_submit(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    email: Text = "",
-    password: Text = "",
-    csrf_token: Text = "",
-    next_path: Annotated[str, Form(alias="next")] = "",
-) -> Response:
-    return sign_in(
-        request,
-        session,
-        settings,
-        STAFF,
-        email=email,
-        password=password,
-        csrf_token=csrf_token,
-        next_path=next_path,
-    )
-
-
-@router.post("/logout")
-def logout(
-    request: Request, session: SessionDep, principal: OptionalPrincipal, csrf_token: Text = ""
-) -> Response:
-    return sign_out(request, session, principal, csrf_token, "/login")
+add_login_routes(router, STAFF)
 
 
 # The agent's own settings --------------------------------------------------------------
@@ -357,7 +328,7 @@ def account_save(
             )
     except (ValidationError, CsopsError) as exc:
         return _account(session, page, 422, profile_error=problem_text(exc))
-    return redirect("/account", "settings-saved", settings)
+    return flash_redirect(page.request, "/account", "settings-saved")
 
 
 @router.post("/account/password")
@@ -388,5 +359,5 @@ def account_password(
     response = start_browser_session(
         request, session, settings, PrincipalKind.user, user.id, "/account"
     )
-    _cookie(response, FLASH_COOKIE, "password-changed", settings, max_age=60)
+    set_flash(response, request, "password-changed")
     return response

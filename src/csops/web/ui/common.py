@@ -7,12 +7,14 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
 from csops import i18n
+from csops.config import Settings
 from csops.domains.accounts.actor import Actor
 from csops.domains.tickets.schemas import Upload
-from csops.errors import Invalid
+from csops.errors import CsopsError, Invalid
 from csops.web.deps import OptionalPrincipal, Principal, SessionDep, check_csrf
 from csops.web.templating import render
 
@@ -117,3 +119,29 @@ def uploads_from(files: list[UploadFile]) -> list[Upload]:
                 )
             )
     return uploads
+
+
+def set_cookie(response: Response, name: str, value: str, settings: Settings, **kw: Any) -> None:
+    """Every cookie the pages set: HttpOnly, SameSite=Lax, site-wide, Secure behind HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+        **kw,
+    )
+
+
+def problem_text(exc: Exception) -> str:
+    """A short, human reason for a failed form: pydantic's first errors or the domain detail."""
+    if isinstance(exc, ValidationError):
+        parts = []
+        for err in exc.errors()[:3]:
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            parts.append(f"{where}: {err['msg']}" if where else str(err["msg"]))
+        return "; ".join(parts)
+    if isinstance(exc, CsopsError):
+        return exc.detail
+    return str(exc)

@@ -32,8 +32,9 @@ from csops.domains.tickets.schemas import TicketUpdate
 from csops.domains.tickets.views import TicketFilters, View
 from csops.errors import CsopsError, Invalid
 from csops.web.deps import SessionDep
-from csops.web.ui.common import StaffPage, safe_next
-from csops.web.ui.tickets import choices, failure, redirect, show, sidebar
+from csops.web.ui.common import StaffPage, problem_text, safe_next
+from csops.web.ui.flash import flash_redirect, show
+from csops.web.ui.tickets import choices, sidebar
 
 router = APIRouter()
 
@@ -74,7 +75,7 @@ def inbox_filters(view: View | None, params: QueryParams) -> TicketFilters:
     try:
         return TicketFilters.model_validate(data)
     except ValidationError as exc:
-        raise Invalid(f"the filters are not valid: {failure(exc)}") from exc
+        raise Invalid(f"the filters are not valid: {problem_text(exc)}") from exc
 
 
 def inbox_sort(view: View | None, params: QueryParams) -> str:
@@ -227,7 +228,7 @@ def apply_bulk(session: Session, actor: Actor, ids: list[int], action: str, valu
             else:
                 _one(session, actor, ticket_id, action, value)
         except (CsopsError, ValidationError, ValueError) as exc:
-            raise Invalid(f"#{ticket_id}: {failure(exc)}") from exc
+            raise Invalid(f"#{ticket_id}: {problem_text(exc)}") from exc
     return len(ids)
 
 
@@ -255,14 +256,9 @@ def bulk(
         "remove_tag": tag,
         "merge": target,
     }.get(action, "")
-    with i18n.use_locale(page.locale):
-        try:
-            count = apply_bulk(session, page.actor, _ids(ids), action, value)
-        except CsopsError as exc:
-            session.rollback()
-            reason = failure(exc)
-            return redirect(
-                back_url, "error", i18n.gettext("Nothing was changed: %(reason)s", reason=reason)
-            )
-        done = i18n.ngettext("%(num)d ticket updated", "%(num)d tickets updated", count)
-    return redirect(back_url, "ok", done)
+    try:
+        count = apply_bulk(session, page.actor, _ids(ids), action, value)
+    except CsopsError as exc:
+        session.rollback()
+        return flash_redirect(page.request, back_url, "bulk-failed", reason=problem_text(exc))
+    return flash_redirect(page.request, back_url, "bulk-done", num=count)

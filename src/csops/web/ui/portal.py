@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -25,23 +25,20 @@ from csops.domains.tickets import thread, views
 from csops.domains.tickets.attachments import check_uploads
 from csops.domains.tickets.models import Status
 from csops.domains.tickets.schemas import MessageCreate, TicketCreate, TicketUpdate
-from csops.errors import CsopsError, RateLimited, Unauthenticated
+from csops.errors import CsopsError, Unauthenticated
 from csops.i18n.labels import N_
-from csops.web.deps import OptionalPrincipal, SessionDep, SettingsDep
+from csops.web.deps import SessionDep, SettingsDep
 from csops.web.ui.auth import (
     CUSTOMERS,
     Text,
+    add_login_routes,
     client_ip,
-    form_csrf_ok,
     login_page,
-    problem_text,
-    redirect,
-    show,
-    sign_in,
-    sign_out,
+    refuse_login,
     start_browser_session,
 )
-from csops.web.ui.common import CustomerPage, Page, safe_next, uploads_from
+from csops.web.ui.common import CustomerPage, Page, problem_text, uploads_from
+from csops.web.ui.flash import flash_redirect, show
 
 log = logging.getLogger("csops.web.portal")
 router = APIRouter(prefix="/portal")
@@ -53,45 +50,7 @@ Files = Annotated[list[UploadFile], File()]
 # Signing in ------------------------------------------------------------------------------
 
 
-@router.get("/login")
-def login_form(
-    request: Request,
-    settings: SettingsDep,
-    principal: OptionalPrincipal,
-    next_path: Annotated[str, Query(alias="next", max_length=2000)] = "",
-) -> Response:
-    if principal is not None and principal.actor.is_customer and principal.login is not None:
-        return redirect(safe_next(next_path, "/portal"))
-    return login_page(request, settings, CUSTOMERS.template, email="", next=next_path)
-
-
-@router.post("/login")
-def login_submit(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    email: Text = "",
-    password: Text = "",
-    csrf_token: Text = "",
-    next_path: Annotated[str, Form(alias="next")] = "",
-) -> Response:
-    return sign_in(
-        request,
-        session,
-        settings,
-        CUSTOMERS,
-        email=email,
-        password=password,
-        csrf_token=csrf_token,
-        next_path=next_path,
-    )
-
-
-@router.post("/logout")
-def logout(
-    request: Request, session: SessionDep, principal: OptionalPrincipal, csrf_token: Text = ""
-) -> Response:
-    return sign_out(request, session, principal, csrf_token, "/portal/login")
+add_login_routes(router, CUSTOMERS)
 
 
 @router.get("/magic")
@@ -111,20 +70,11 @@ def magic_submit(
 
     Delivery waits for outbound email (the channels domain): until then the link is
     created and not shown or logged anywhere."""
-    if not form_csrf_ok(request, csrf_token):
-        error = N_("This form expired. Please try again.")
-        return login_page(request, settings, "portal/magic.html", 403, error=error, email=email)
     keys = [f"magic:{accounts.normalize_email(email)[:320]}", f"magic-ip:{client_ip(request)}"]
-    try:
-        auth.check_login_allowed(
-            session,
-            keys=keys,
-            max_attempts=settings.login_max_attempts,
-            window_seconds=settings.login_window_seconds,
-        )
-    except RateLimited:
-        error = N_("Too many attempts, try again later")
-        return login_page(request, settings, "portal/magic.html", 429, error=error, email=email)
+    template = "portal/magic.html"
+    refused = refuse_login(request, session, settings, csrf_token, keys, template, email=email)
+    if refused is not None:
+        return refused
     auth.record_login_failure(session, keys=keys)  # counts requests, so links cannot be sprayed
     customer = accounts.find_customer(session, email) if "@" in email else None
     if customer is not None:
@@ -187,7 +137,6 @@ def new_request(page: CustomerPage) -> Response:
 def new_request_submit(
     page: CustomerPage,
     session: SessionDep,
-    settings: SettingsDep,
     subject: Text = "",
     description: Text = "",
     csrf_token: Text = "",
@@ -203,7 +152,7 @@ def new_request_submit(
             ticket = tickets.create_ticket(session, data=data, actor=page.actor, uploads=uploads)
     except (ValidationError, CsopsError) as exc:
         return show(page, "portal/new.html", 422, form=form, error=problem_text(exc))
-    return redirect(f"/portal/requests/{ticket.id}", "request-received", settings)
+    return flash_redirect(page.request, f"/portal/requests/{ticket.id}", "request-received")
 
 
 # One request ---------------------------------------------------------------------------
@@ -237,7 +186,6 @@ def request_page(page: CustomerPage, session: SessionDep, ticket_id: int) -> Res
 def reply(
     page: CustomerPage,
     session: SessionDep,
-    settings: SettingsDep,
     ticket_id: int,
     body: Text = "",
     csrf_token: Text = "",
@@ -253,14 +201,13 @@ def reply(
             )
     except (ValidationError, CsopsError) as exc:
         return _request_page(page, session, ticket_id, 422, error=problem_text(exc), body=body)
-    return redirect(f"/portal/requests/{ticket_id}#reply", "reply-sent", settings)
+    return flash_redirect(page.request, f"/portal/requests/{ticket_id}#reply", "reply-sent")
 
 
 @router.post("/requests/{ticket_id}/close")
 def close(
     page: CustomerPage,
     session: SessionDep,
-    settings: SettingsDep,
     ticket_id: int,
     csrf_token: Text = "",
 ) -> Response:
@@ -275,4 +222,4 @@ def close(
             )
     except CsopsError as exc:
         return _request_page(page, session, ticket_id, 409, error=problem_text(exc))
-    return redirect(f"/portal/requests/{ticket_id}", "request-closed", settings)
+    return flash_redirect(page.request, f"/portal/requests/{ticket_id}", "request-closed")

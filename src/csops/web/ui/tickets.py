@@ -1,23 +1,19 @@
 """UI routes: one ticket — thread, reply/note editor, macros, properties, merge, history.
 
-Every form posts and redirects (303) back with a flash, so the page works without
-JavaScript. A form whose use case fails (an illegal transition, a stale version, a bad
-attachment) rolls the whole transaction back and says why in the flash. The flash is a
-short-lived cookie, read and cleared by the next page (`show`); the inbox uses it too.
+Every form posts and redirects (303) back with a flash (`csops.web.ui.flash`), so the page
+works without JavaScript. A form whose use case fails (an illegal transition, a stale version,
+a bad attachment) rolls the whole transaction back and says why in the flash.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
-from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from csops import i18n
 from csops.domains.accounts import service as accounts
 from csops.domains.accounts.actor import Actor
 from csops.domains.kb import service as kb
@@ -35,20 +31,18 @@ from csops.domains.tickets.models import (
 from csops.domains.tickets.schemas import MessageCreate, TicketUpdate
 from csops.errors import (
     Conflict,
-    CsopsError,
     Invalid,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
 )
-from csops.i18n.labels import N_, Nn_
+from csops.i18n.labels import N_
 from csops.web.deps import SessionDep
-from csops.web.ui.common import Page, StaffPage, uploads_from
+from csops.web.ui.common import Page, StaffPage, problem_text, uploads_from
+from csops.web.ui.flash import flash_redirect, show
 
 router = APIRouter()
 
-FLASH_COOKIE = "csops_flash"
-FLASH_KINDS = ("ok", "error", "info", "warning")
 RECOVERABLE = (Invalid, Conflict, PreconditionFailed, PermissionDenied)
 Str = Annotated[str, Form()]
 FIELD_LABELS = {
@@ -78,56 +72,6 @@ DISPLAY_LABELS = (
     N_("Enterprise"),
     N_("Unsolved"),
 )
-# The `relative` filter's words (csops.web.templating), which every list and thread shows.
-RELATIVE_TIMES = (
-    Nn_("%(num)d day ago", "%(num)d days ago"),
-    Nn_("%(num)d hour ago", "%(num)d hours ago"),
-    Nn_("%(num)d minute ago", "%(num)d minutes ago"),
-)
-
-
-# Flashes and redirects (shared with the inbox) -------------------------------------------
-
-
-def redirect(url: str, kind: str = "ok", text: str = "") -> RedirectResponse:
-    response = RedirectResponse(url, status_code=303)
-    if text:
-        value = quote(json.dumps([kind, text[:300]]))
-        response.set_cookie(
-            FLASH_COOKIE, value, max_age=60, httponly=True, samesite="lax", path="/"
-        )
-    return response
-
-
-def take_flashes(page: Page) -> list[tuple[str, str]]:
-    raw = page.request.cookies.get(FLASH_COOKIE)
-    if not raw:
-        return []
-    try:
-        kind, text = json.loads(unquote(raw))
-    except (ValueError, TypeError):
-        return []
-    return [(kind if kind in FLASH_KINDS else "info", str(text))]
-
-
-def show(page: Page, name: str, **context: Any) -> HTMLResponse:
-    """Renders a page with the pending flash, and clears it."""
-    flashes = take_flashes(page)
-    response = page.render(name, flashes=flashes, **context)
-    if page.request.cookies.get(FLASH_COOKIE):
-        response.delete_cookie(FLASH_COOKIE, path="/")
-    return response
-
-
-def failure(exc: Exception) -> str:
-    """A short reason for a failed form, from a domain error or a validation error."""
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
-    if isinstance(exc, CsopsError):
-        return exc.detail
-    return str(exc)
 
 
 def choices(session: Session, actor: Actor) -> dict[str, Any]:
@@ -225,19 +169,9 @@ def _back(ticket_id: int, anchor: str = "") -> str:
 
 def _failed(page: Page, session: Session, url: str, exc: Exception) -> RedirectResponse:
     session.rollback()
-    with i18n.use_locale(page.locale):
-        if isinstance(exc, PreconditionFailed):
-            text = i18n.gettext(
-                "This ticket changed since you read it; nothing was saved. Review and try again."
-            )
-        else:
-            text = i18n.gettext("Not saved: %(reason)s", reason=failure(exc))
-    return redirect(url, "error", text)
-
-
-def _done(page: Page, url: str, message: str, **variables: Any) -> RedirectResponse:
-    with i18n.use_locale(page.locale):
-        return redirect(url, "ok", i18n.gettext(message, **variables))
+    if isinstance(exc, PreconditionFailed):
+        return flash_redirect(page.request, url, "ticket-changed")
+    return flash_redirect(page.request, url, "not-saved", reason=problem_text(exc))
 
 
 @router.post("/tickets/{ticket_id}/messages")
@@ -264,8 +198,8 @@ def post_message(
         )
     except (*RECOVERABLE, ValidationError) as exc:
         return _failed(page, session, _back(ticket_id, "#reply"), exc)
-    done = N_("Reply sent") if message.is_public else N_("Internal note added")
-    return _done(page, _back(ticket_id, f"#msg-{message.id}"), done)
+    done = "agent-reply-sent" if message.is_public else "note-added"
+    return flash_redirect(page.request, _back(ticket_id, f"#msg-{message.id}"), done)
 
 
 @router.post("/tickets/{ticket_id}/macro")
@@ -280,7 +214,7 @@ def post_macro(
         kb.apply_macro(session, macro_id=int(macro_id), ticket_id=ticket_id, actor=page.actor)
     except (*RECOVERABLE, NotFound, ValidationError) as exc:
         return _failed(page, session, _back(ticket_id), exc)
-    return _done(page, _back(ticket_id), N_("Macro applied"))
+    return flash_redirect(page.request, _back(ticket_id), "macro-applied")
 
 
 def _id_or_none(value: str) -> int | None:
@@ -353,7 +287,7 @@ def post_properties(
         )
     except (*RECOVERABLE, ValidationError) as exc:
         return _failed(page, session, _back(ticket_id), exc)
-    return _done(page, _back(ticket_id), N_("Ticket updated"))
+    return flash_redirect(page.request, _back(ticket_id), "ticket-updated")
 
 
 @router.post("/tickets/{ticket_id}/merge")
@@ -371,6 +305,4 @@ def post_merge(
         )
     except (*RECOVERABLE, NotFound) as exc:
         return _failed(page, session, _back(ticket_id), exc)
-    return _done(
-        page, _back(target.id), N_("Merged #%(source)s into this ticket"), source=ticket_id
-    )
+    return flash_redirect(page.request, _back(target.id), "ticket-merged", source=ticket_id)
