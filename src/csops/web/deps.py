@@ -6,10 +6,13 @@ import hmac
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
+from weakref import WeakKeyDictionary
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 from starlette.concurrency import run_in_threadpool
 
 from csops.config import Settings
@@ -55,6 +58,21 @@ def _pending(session: Session) -> bool:
     return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
 
 
+_limiters: WeakKeyDictionary[Engine, CapacityLimiter] = WeakKeyDictionary()
+
+
+def _db_limiter(engine: Engine) -> CapacityLimiter:
+    """As many request sessions at once as the engine has connections (SQLite: one).
+    More would only queue inside the pool, on a lock, in threads each waking the next
+    through the GIL (and a request holding the connection between two trips to the
+    thread pool could wait on threads that wait on it). Waiting here costs nothing."""
+    limiter = _limiters.get(engine)
+    if limiter is None:
+        size = engine.pool.size() if isinstance(engine.pool, QueuePool) else 8
+        limiter = _limiters[engine] = CapacityLimiter(max(1, size))
+    return limiter
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent.
 
@@ -62,19 +80,25 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     route that ends with `commit_with` has committed in its own trip, and nothing is left
     to do here. Otherwise the commit (or the rollback on an error) runs in the pool.
     """
-    session = session_factory(get_engine(request))()
+    engine = get_engine(request)
+    limiter, borrower = _db_limiter(engine), object()
+    await limiter.acquire_on_behalf_of(borrower)
     try:
-        yield session
-    except BaseException:
+        session = session_factory(engine)()
+        try:
+            yield session
+        except BaseException:
+            if _pending(session):
+                await run_in_threadpool(_rollback, session)
+            else:
+                session.close()
+            raise
         if _pending(session):
-            await run_in_threadpool(_rollback, session)
+            await run_in_threadpool(_commit, session)
         else:
             session.close()
-        raise
-    if _pending(session):
-        await run_in_threadpool(_commit, session)
-    else:
-        session.close()
+    finally:
+        limiter.release_on_behalf_of(borrower)
 
 
 async def commit_with(session: Session, work: Callable[[], T]) -> T:

@@ -24,6 +24,8 @@ SECURITY_HEADERS = [
 
 def json_depth_exceeds(body: bytes, limit: int) -> bool:
     """Bracket depth outside strings, without parsing (the parser itself could overflow)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # fewer brackets than the limit in all: cannot nest deeper (fast path)
     depth = 0
     in_string = escaped = False
     for byte in body:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, event, func, select, update
+from sqlalchemy import Row, delete, event, func, select
 from sqlalchemy.orm import Session
 
 from csops.clock import now
@@ -171,11 +171,11 @@ def _token_rows(session: Session, token_hash: str) -> Sequence[Row[Any]]:
     """The token, its user and the user's team ids: one query (a row per team)."""
     return session.execute(
         select(
-            ApiToken.id,
+            ApiToken.id.label("token_id"),
             ApiToken.scopes,
             ApiToken.revoked_at,
             ApiToken.last_used_at,
-            User.id,
+            User.id.label("user_id"),
             User.name,
             User.role,
             User.locale,
@@ -200,11 +200,13 @@ def authenticate_token(session: Session, *, raw: str) -> Actor:
         raise Unauthenticated("invalid or revoked API token")
     stamp = now()
     if first.last_used_at is None or stamp - first.last_used_at > LAST_USED_EVERY:
-        # At most once a minute, a plain UPDATE in the request's transaction.
-        session.execute(update(ApiToken).where(ApiToken.id == first[0]).values(last_used_at=stamp))
+        # At most once a minute (and once per TOKEN_CACHE_SECONDS at the most often).
+        token = session.get(ApiToken, first.token_id)
+        if token is not None:
+            token.last_used_at = stamp
     actor = Actor(
         kind="user",
-        id=first[4],
+        id=first.user_id,
         name=first.name,
         role=first.role,
         team_ids=frozenset(row.team_id for row in rows if row.team_id is not None),

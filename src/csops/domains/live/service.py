@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from csops.clock import now
 from csops.domains.live.models import LiveEvent
 
+_INSERT = insert(cast(Table, LiveEvent.__table__))
+
 
 def publish(session: Session, *, topic: str, payload: dict[str, Any]) -> None:
     """A plain INSERT in the caller's transaction (no ORM object: nothing reads it back)."""
-    session.execute(insert(LiveEvent.__table__).values(topic=topic, payload=payload))
+    session.connection().execute(_INSERT, {"topic": topic, "payload": payload})
 
 
 def latest_id(session: Session) -> int:

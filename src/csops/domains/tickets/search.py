@@ -113,10 +113,8 @@ def reindex(session: Session, ticket_id: int) -> None:
 def index_new(session: Session, ticket_id: int, *, subject: str, public_text: str) -> None:
     """Indexes a ticket just created from what the caller has in hand (no re-read)."""
     params = {"id": ticket_id, "s": subject, "p": public_text, "i": ""}
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(_FTS_INSERT, params)
-    else:
-        session.execute(_TSV_UPSERT, params)
+    conn = session.connection()
+    conn.execute(_FTS_INSERT if conn.dialect.name == "sqlite" else _TSV_UPSERT, params)
 
 
 def matching(session: Session, query: str, *, include_internal: bool) -> ColumnElement[bool] | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
 
 from csops.clock import now
 from csops.domains.accounts import service as accounts
@@ -30,6 +30,21 @@ from csops.domains.tickets.sanitize import body_from
 from csops.domains.tickets.schemas import TicketCreate, TicketUpdate, Upload
 from csops.errors import Invalid, NotFound, PermissionDenied, PreconditionFailed
 
+# Plain INSERTs of a new ticket's rows, built once (values come as parameters).
+_INSERT_TICKET = insert(cast(Table, Ticket.__table__))
+_INSERT_TAG = insert(cast(Table, TicketTag.__table__))
+_INSERT_MESSAGE = insert(cast(Table, Message.__table__))
+_INSERT_EVENT = insert(cast(Table, TicketEvent.__table__))
+# The lookups of every new ticket, built once; relationships a ticket does not present
+# are not loaded with them.
+_SERVICE_BY_SLUG = (
+    select(Service).options(lazyload(Service.owning_team)).where(Service.slug == bindparam("slug"))
+)
+_CUSTOMER_BY_EMAIL = (
+    select(Customer)
+    .options(lazyload(Customer.organization))
+    .where(Customer.email == bindparam("email"))
+)
 TRACKED = ("subject", "status", "priority", "type", "assignee_id", "team_id", "service_id")
 
 
@@ -61,6 +76,11 @@ def set_tags(session: Session, ticket: Ticket, tags: Sequence[str]) -> None:
 def _lookup_service(session: Session, ref: str | int | None) -> Service | None:
     if ref is None or ref == "":
         return None
+    if isinstance(ref, str) and not ref.isdigit():
+        # The common case (a slug), with a statement built once; else find_service.
+        service = session.scalars(_SERVICE_BY_SLUG, {"slug": ref}).first()
+        if service is not None:
+            return service
     service = accounts.find_service(session, ref)
     if service is None:
         raise Invalid(f"unknown service {ref!r}")
@@ -89,9 +109,10 @@ def _requester_and_channel(
         return accounts.get_customer(session, customer_id=actor.id, actor=actor), Channel.portal
     if data.requester is None:
         raise Invalid("a ticket needs a requester (email and name)")
-    requester = accounts.get_or_create_customer(
-        session, email=data.requester.email, name=data.requester.name
-    )
+    email = accounts.normalize_email(data.requester.email)
+    requester = session.scalars(_CUSTOMER_BY_EMAIL, {"email": email}).first()
+    if requester is None:
+        requester = accounts.get_or_create_customer(session, email=email, name=data.requester.name)
     return requester, data.channel or (Channel.api if actor.scopes is not None else Channel.web)
 
 
@@ -119,36 +140,48 @@ def create_ticket(
     if team_id is None and service is not None:
         team_id = service.owning_team_id
     stamp = now()
-    ticket = Ticket(
-        subject=data.subject,
-        requester=requester,  # the loaded rows, so presenting the ticket loads nothing again
-        service=service,
-        requester_id=requester.id,
-        organization_id=requester.organization_id,
-        channel=channel,
-        type=data.type,
-        priority=data.priority,
-        status=Status.new,
-        assignee_id=assignee_id,
-        team_id=team_id,
-        service_id=None if service is None else service.id,
-        tags=data.tags,
-        custom_fields=validate_custom_fields(session, data.custom_fields),
-        created_at=stamp,
-        updated_at=stamp,
-        first_public_reply_at=None,
-        solved_at=None,
-        closed_at=None,
-        merged_into_id=None,
-        reopen_count=0,
-        version=1,
-    )
-    session.add(ticket)
-    session.flush()
+    values: dict[str, Any] = {
+        "subject": data.subject,
+        "requester_id": requester.id,
+        "organization_id": requester.organization_id,
+        "channel": channel,
+        "type": data.type,
+        "priority": data.priority,
+        "status": Status.new,
+        "assignee_id": assignee_id,
+        "team_id": team_id,
+        "service_id": None if service is None else service.id,
+        "tags": list(data.tags),
+        "custom_fields": validate_custom_fields(session, data.custom_fields),
+        "created_at": stamp,
+        "updated_at": stamp,
+        "first_public_reply_at": None,
+        "solved_at": None,
+        "closed_at": None,
+        "merged_into_id": None,
+        "reopen_count": 0,
+        "version": 1,
+    }
+    ticket = _insert_ticket(session, values, requester, service)
     body_html, body_text = body_from(text=data.description, html_body=data.description_html)
     _write_first_rows(session, ticket, actor, body_html, body_text, raw, uploads)
     search.index_new(session, ticket.id, subject=ticket.subject, public_text=body_text)
     live.publish(session, topic="tickets", payload={"action": "created", "ticket_id": ticket.id})
+    return ticket
+
+
+def _insert_ticket(
+    session: Session, values: dict[str, Any], requester: Customer, service: Service | None
+) -> Ticket:
+    """INSERTs the row, then attaches a Ticket holding every column (and the requester and
+    service rows already loaded, so presenting it loads nothing) as persistent and clean."""
+    key = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
+    assert key is not None  # noqa: S101 (an INSERT of one row has its key)
+    ticket = Ticket(id=key[0], **values)
+    ticket.requester = requester
+    ticket.service = service
+    make_transient_to_detached(ticket)
+    session.add(ticket)
     return ticket
 
 
@@ -162,41 +195,41 @@ def _write_first_rows(
     uploads: Sequence[Upload],
 ) -> None:
     """Tags, the first message and the 'created' event of a new ticket, as plain INSERTs."""
+    conn = session.connection()
     if ticket.tags:
-        session.execute(
-            insert(TicketTag.__table__),
-            [{"ticket_id": ticket.id, "tag": tag} for tag in ticket.tags],
-        )
-    message_row = insert(Message.__table__).values(
-        ticket_id=ticket.id,
-        author_kind=AuthorKind.customer,
-        author_user_id=None,
-        author_customer_id=ticket.requester_id,
-        is_public=True,
-        channel=ticket.channel,
-        body_html=body_html,
-        body_text=body_text,
-        raw=raw,
-        created_at=ticket.created_at,
-    )
+        conn.execute(_INSERT_TAG, [{"ticket_id": ticket.id, "tag": tag} for tag in ticket.tags])
+    message_row = {
+        "ticket_id": ticket.id,
+        "author_kind": AuthorKind.customer,
+        "author_user_id": None,
+        "author_customer_id": ticket.requester_id,
+        "is_public": True,
+        "channel": ticket.channel,
+        "body_html": body_html,
+        "body_text": body_text,
+        "raw": raw,
+        "created_at": ticket.created_at,
+    }
     if uploads:
-        message_id = session.execute(message_row.returning(Message.__table__.c.id)).scalar_one()
-        message = session.get(Message, message_id)
+        key = conn.execute(_INSERT_MESSAGE, message_row).inserted_primary_key
+        assert key is not None  # noqa: S101 (an INSERT of one row has its key)
+        message = session.get(Message, key[0])
         assert message is not None  # noqa: S101 (inserted just above)
         store_uploads(session, ticket=ticket, message=message, uploads=uploads)
         session.flush()
     else:
-        session.execute(message_row)
-    session.execute(
-        insert(TicketEvent.__table__).values(
-            ticket_id=ticket.id,
-            actor_kind=actor_kind(actor),
-            actor_id=actor.id,
-            field="created",
-            old_value=None,
-            new_value=ticket.status.value,
-            created_at=ticket.created_at,
-        )
+        conn.execute(_INSERT_MESSAGE, message_row)
+    conn.execute(
+        _INSERT_EVENT,
+        {
+            "ticket_id": ticket.id,
+            "actor_kind": actor_kind(actor),
+            "actor_id": actor.id,
+            "field": "created",
+            "old_value": None,
+            "new_value": ticket.status.value,
+            "created_at": ticket.created_at,
+        },
     )
 
 

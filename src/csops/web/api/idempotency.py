@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,7 +43,7 @@ class Idempotency:
     principal: str = ""
     fingerprint: str = ""
 
-    def run(self, session: Session, work: Callable[[], Created]) -> JSONResponse:
+    def run(self, session: Session, work: Callable[[], Created]) -> Response:
         """Replays a stored answer, or does the work and stores its answer with it."""
         if self.key is not None:
             record = service.lookup(
@@ -54,9 +54,15 @@ class Idempotency:
                 headers = {**stored.get("headers", {}), REPLAYED_HEADER: "true"}
                 return JSONResponse(stored.get("body"), record.status_code, headers=headers)
         created = work()
+        if self.key is None:  # serialized by pydantic-core straight to JSON bytes
+            return Response(
+                created.body.model_dump_json(),
+                created.status_code,
+                headers=created.headers,
+                media_type="application/json",
+            )
         body = created.body.model_dump(mode="json")
-        if self.key is not None:
-            self._remember(session, created, body)
+        self._remember(session, created, body)
         return JSONResponse(body, created.status_code, headers=created.headers)
 
     def _remember(self, session: Session, created: Created, body: Any) -> None:
