@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from csops.clock import frozen, now
 from csops.domains.accounts import auth, schemas, service
 from csops.domains.accounts.actor import Actor
-from csops.domains.accounts.models import PrincipalKind, Role
+from csops.domains.accounts.models import ApiToken, PrincipalKind, Role
 from csops.errors import Conflict, Invalid, NotFound, PermissionDenied, RateLimited, Unauthenticated
 from tests.factories.accounts import PASSWORD
 
@@ -149,3 +151,41 @@ def test_team_members_must_exist(db: Session, factories: SimpleNamespace) -> Non
         service.create_team(
             db, data=schemas.TeamCreate(name="Ghosts", member_ids=[999_999]), actor=SYSTEM
         )
+
+
+def test_token_cache_bounds_revocation_elsewhere(
+    db: Session, factories: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process revoking a token is seen here within TOKEN_CACHE_SECONDS; this
+    process's own revocations and role changes clear the cache at once."""
+    user = factories.user(role=Role.agent)
+    row, raw = auth.create_token(db, user=user, data=schemas.TokenCreate(name="t"), actor=SYSTEM)
+    auth.forget_cached_tokens()
+    assert auth.authenticate_token(db, raw=raw).id == user.id
+    assert auth.cached_token_actor(raw) is not None
+    # A revocation written by another process (no ORM event here): still cached ...
+    db.connection().execute(
+        update(ApiToken.__table__).where(ApiToken.__table__.c.id == row.id).values(revoked_at=now())
+    )
+    assert auth.cached_token_actor(raw) is not None
+    # ... until the cache entry's lifetime has passed.
+    later = time.monotonic() + auth.TOKEN_CACHE_SECONDS + 0.1
+    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    assert auth.cached_token_actor(raw) is None
+    db.expire_all()
+    with pytest.raises(Unauthenticated):
+        auth.authenticate_token(db, raw=raw)
+
+
+def test_role_change_in_this_process_clears_the_token_cache(
+    db: Session, factories: SimpleNamespace
+) -> None:
+    user = factories.user(role=Role.agent)
+    _row, raw = auth.create_token(db, user=user, data=schemas.TokenCreate(name="t"), actor=SYSTEM)
+    auth.authenticate_token(db, raw=raw)
+    assert auth.cached_token_actor(raw) is not None
+    service.update_user(
+        db, user_id=user.id, data=schemas.UserUpdate(role=Role.manager), actor=SYSTEM
+    )
+    assert auth.cached_token_actor(raw) is None
+    assert auth.authenticate_token(db, raw=raw).role == Role.manager
