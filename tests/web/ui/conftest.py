@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from csops.domains.accounts import auth
 from csops.domains.accounts.actor import Actor
 from csops.domains.accounts.models import Customer, PrincipalKind, Team, User
+from csops.domains.tickets import thread
 from csops.domains.tickets.models import Ticket
+from csops.domains.tickets.schemas import MessageCreate
 from tests.factories.tickets import make_ticket
 from tests.web.conftest import LiveServer
 
@@ -64,6 +66,22 @@ def ticket(live: LiveServer, **fields: Any) -> int:
         return make_ticket(session, actor=Actor.system(), **fields).id
 
     return int(live.seed(make))
+
+
+def post_as(live: LiveServer, ticket_id: int, email: str, body: str, *, public: bool) -> None:
+    """A reply (public) or an internal note by the staff user with this email."""
+
+    def add(session: Session) -> None:
+        user = session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        thread.add_message(
+            session,
+            ticket_id=ticket_id,
+            data=MessageCreate(body=body, public=public),
+            actor=Actor.for_user(user),
+        )
+
+    live.seed(add)
 
 
 def team_id(live: LiveServer, name: str) -> int:

@@ -8,17 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from csops.domains.accounts import auth
-from csops.domains.accounts.actor import Actor
-from csops.domains.accounts.models import Role, User
-from csops.domains.tickets import thread
-from csops.domains.tickets.schemas import MessageCreate
+from csops.domains.accounts.models import Role
 from csops.web.ui import live as live_ui
 from tests.web.conftest import LiveServer
-from tests.web.ui.conftest import load, signed_in, team_id, ticket
+from tests.web.ui.conftest import load, post_as, signed_in, team_id, ticket
 
 TIMEOUT = 10.0
 
@@ -37,20 +32,6 @@ def read_until(
         if time.monotonic() > deadline:
             break
     raise AssertionError(f"{needle!r} did not arrive in {timeout} s; got {seen[-20:]}")
-
-
-def _message(live: LiveServer, ticket_id: int, email: str, body: str, public: bool) -> None:
-    def add(session: Session) -> None:
-        user = session.scalar(select(User).where(User.email == email))
-        assert user is not None
-        thread.add_message(
-            session,
-            ticket_id=ticket_id,
-            data=MessageCreate(body=body, public=public),
-            actor=Actor.for_user(user),
-        )
-
-    live.seed(add)
 
 
 def test_a_new_ticket_appears_in_an_open_inbox(live: LiveServer) -> None:
@@ -92,7 +73,7 @@ def test_changes_refresh_rows_and_reach_an_open_ticket(live: LiveServer) -> None
     ann = signed_in(live, "ann@csops.example")
     with ann.client.stream("GET", f"/live/tickets/{ticket_id}", timeout=TIMEOUT) as response:
         lines = response.iter_lines()
-        _message(live, ticket_id, "ann@csops.example", "Internal: check the cache", public=False)
+        post_as(live, ticket_id, "ann@csops.example", "Internal: check the cache", public=False)
         text = read_until(lines, "check the cache")
         assert "event: message" in text and 'class="msg internal' in text
         version = str(load(live, ticket_id).version)
@@ -118,8 +99,8 @@ def test_a_customer_stream_never_carries_an_internal_note(live: LiveServer) -> N
     cora = signed_in(live, "cora@mail.example", customer=True)
     with cora.client.stream("GET", f"/live/tickets/{ticket_id}", timeout=TIMEOUT) as response:
         assert response.status_code == 200
-        _message(live, ticket_id, "ann@csops.example", "SECRET-NOTE fraud check", public=False)
-        _message(live, ticket_id, "ann@csops.example", "Your refund is on its way", public=True)
+        post_as(live, ticket_id, "ann@csops.example", "SECRET-NOTE fraud check", public=False)
+        post_as(live, ticket_id, "ann@csops.example", "Your refund is on its way", public=True)
         text = read_until(response, "Your refund is on its way")
     assert "SECRET-NOTE" not in text and "internal" not in text
 

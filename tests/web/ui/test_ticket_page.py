@@ -8,14 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csops.domains.accounts.actor import Actor
-from csops.domains.accounts.models import Role, User
+from csops.domains.accounts.models import Role
 from csops.domains.kb import service as kb
 from csops.domains.kb.schemas import MacroCreate
-from csops.domains.tickets import thread
 from csops.domains.tickets.models import Message, Priority, Status
-from csops.domains.tickets.schemas import MessageCreate
 from tests.web.conftest import LiveServer
-from tests.web.ui.conftest import flash_text, load, signed_in, team_id, ticket
+from tests.web.ui.conftest import flash_text, load, post_as, signed_in, team_id, ticket
 
 HTML = {"accept": "text/html"}
 
@@ -33,20 +31,6 @@ def _messages(live: LiveServer, ticket_id: int) -> list[Message]:
     return result
 
 
-def _note(live: LiveServer, ticket_id: int, email: str, body: str) -> None:
-    def add(session: Session) -> None:
-        user = session.scalar(select(User).where(User.email == email))
-        assert user is not None
-        thread.add_message(
-            session,
-            ticket_id=ticket_id,
-            data=MessageCreate(body=body, public=False),
-            actor=Actor.for_user(user),
-        )
-
-    live.seed(add)
-
-
 def test_ticket_page_shows_thread_and_notes_to_agents(live: LiveServer) -> None:
     live.user("bea@csops.example", team_names=("Billing",))
     live.user("nick@csops.example", team_names=("Network",))
@@ -56,7 +40,7 @@ def test_ticket_page_shows_thread_and_notes_to_agents(live: LiveServer) -> None:
         description="I was charged twice <script>alert(1)</script>",
         team_id=team_id(live, "Billing"),
     )
-    _note(live, ticket_id, "bea@csops.example", "Check the ledger first")
+    post_as(live, ticket_id, "bea@csops.example", "Check the ledger first", public=False)
     bea = signed_in(live, "bea@csops.example")
 
     page = bea.get(f"/tickets/{ticket_id}")

@@ -13,7 +13,6 @@ from csops.domains.kb import service
 from csops.domains.kb.schemas import MacroCreate, MacroOut, MacroUpdate
 from csops.domains.tickets.present import ticket_out
 from csops.domains.tickets.schemas import TicketOut
-from csops.web.api.concurrency import saving
 from csops.web.api.idempotency import Created, IdempotencyDep
 from csops.web.api.pagination import Id
 from csops.web.api.routing import ApiRoute
@@ -81,11 +80,8 @@ def apply_macro(
     """Posts the macro's reply (if any) and sets its fields, all or nothing."""
 
     def work() -> Created:
-        with saving():
-            ticket = service.apply_macro(
-                session, macro_id=macro_id, ticket_id=ticket_id, actor=actor
-            )
-            session.flush()
+        ticket = service.apply_macro(session, macro_id=macro_id, ticket_id=ticket_id, actor=actor)
+        session.flush()
         return Created(ticket_out(ticket), 200, {"ETag": ticket.etag})
 
     return idem.run(session, work)

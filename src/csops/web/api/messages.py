@@ -20,7 +20,6 @@ from starlette.datastructures import UploadFile
 from csops.domains.tickets import thread
 from csops.domains.tickets.present import message_out
 from csops.domains.tickets.schemas import MessageCreate, MessageOut, Upload
-from csops.web.api.concurrency import saving
 from csops.web.api.idempotency import Created, IdempotencyDep
 from csops.web.api.pagination import Id, Page, after_id, cut
 from csops.web.api.routing import ApiRoute
@@ -140,10 +139,9 @@ def add_message(
     """`public: false` makes an internal note (staff only). Attachments go in `files`."""
 
     def work() -> Created:
-        with saving():
-            message = thread.add_message(
-                session, ticket_id=ticket_id, data=body.data, actor=actor, uploads=body.uploads
-            )
+        message = thread.add_message(
+            session, ticket_id=ticket_id, data=body.data, actor=actor, uploads=body.uploads
+        )
         return Created(message_out(message), 201)
 
     return idem.run(session, work)

@@ -1,10 +1,8 @@
-"""The route class of every /api/v1 router: values the database cannot store are 422s.
+"""The route class of every /api/v1 router: a NUL escaped in a JSON body is refused up front.
 
-Validation bounds most input, but not every integer field has an upper bound and not
-every text field refuses NUL. SQLite cannot bind an integer over 64 bits (OverflowError)
-and PostgreSQL refuses NUL in text or an out-of-range number (DataError). Either way the
-transaction is already rolled back; the caller gets a 422 problem, never a 500.
-A NUL escaped in a JSON body is refused up front, so both databases answer alike.
+PostgreSQL cannot store NUL in text while SQLite can; refusing it before any route runs
+makes both databases answer alike (422). Values the database refuses anyway (an integer
+over 64 bits, an out-of-range number) are mapped to 422 app-wide in csops.web.problems.
 """
 
 from __future__ import annotations
@@ -15,11 +13,9 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DataError
 
 from csops.errors import Invalid
 
-UNSTORABLE = "a value is out of range, or holds a character that cannot be stored (such as NUL)"
 ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 not itself escaped
 
 
@@ -37,9 +33,6 @@ class ApiRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             if request.method in ("POST", "PUT", "PATCH"):
                 await _check_body(request)
-            try:
-                return await handler(request)
-            except (DataError, OverflowError) as exc:
-                raise Invalid(UNSTORABLE) from exc
+            return await handler(request)
 
         return guarded

@@ -22,7 +22,6 @@ from csops.domains.tickets.schemas import (
     TicketUpdate,
 )
 from csops.web.api import messages
-from csops.web.api.concurrency import saving
 from csops.web.api.idempotency import Created, IdempotencyDep
 from csops.web.api.pagination import Id, Page
 from csops.web.api.routing import ApiRoute
@@ -132,10 +131,9 @@ def update_ticket(
         str | None, Header(description="The ETag you read; 412 if the ticket changed since")
     ] = None,
 ) -> TicketOut:
-    with saving():
-        ticket = service.update_ticket(
-            session, ticket_id=ticket_id, data=data, actor=actor, if_match=if_match
-        )
+    ticket = service.update_ticket(
+        session, ticket_id=ticket_id, data=data, actor=actor, if_match=if_match
+    )
     response.headers["ETag"] = ticket.etag
     return ticket_out(ticket)
 
@@ -158,10 +156,9 @@ def merge_ticket(
     Answers with the target ticket."""
 
     def work() -> Created:
-        with saving():
-            target = merge.merge_tickets(
-                session, source_id=ticket_id, target_id=data.target_id, actor=actor
-            )
+        target = merge.merge_tickets(
+            session, source_id=ticket_id, target_id=data.target_id, actor=actor
+        )
         return Created(ticket_out(target), 200, {"Location": ticket_path(target)})
 
     return idem.run(session, work)
