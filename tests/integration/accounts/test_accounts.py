@@ -89,6 +89,9 @@ def test_token_is_hashed_scoped_and_revocable(db: Session, factories: SimpleName
     assert raw not in row.token_hash and raw.startswith(row.prefix)
     token_actor = auth.authenticate_token(db, raw=raw)
     assert token_actor.has_scope("tickets:read") and not token_actor.has_scope("tickets:write")
+    db.flush()
+    assert auth.cached_token_actor(raw) is not None  # recording last use keeps the cache
+    db.refresh(row)
     assert row.last_used_at is not None
     with pytest.raises(Invalid):
         auth.create_token(
