@@ -5,6 +5,7 @@ Every setting has an env var `CSOPS_<NAME>`; the README's configuration table li
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -49,6 +50,13 @@ class Settings(BaseSettings):
         default=60, description="How long a claimed job is leased to one worker"
     )
 
+    secret_key: str = Field(
+        default="",
+        description="Key that signs links, Message-IDs and webhooks; empty: kept in data_dir/secret.key",
+    )
+
+    # Domains add their settings below, one commented block each.
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -62,6 +70,27 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_secret_key(self) -> bytes:
+        """The signing key: CSOPS_SECRET_KEY, else one made once and kept in data_dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        return _stored_secret(self.data_dir.resolve())
+
+
+@lru_cache
+def _stored_secret(data_dir: Path) -> bytes:
+    path = data_dir / "secret.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x") as f:
+                f.write(secrets.token_hex(32))
+            path.chmod(0o600)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+    return path.read_text().strip().encode()
 
 
 @lru_cache

@@ -10,7 +10,21 @@ from __future__ import annotations
 import typer
 
 from csops import __version__
-from csops.cli import db, demo, importer, serve, tokens, users
+from csops.cli import (
+    db,
+    demo,
+    importer,
+    incidents_cmd,
+    journeys_cmd,
+    mail_cmd,
+    maturity_cmd,
+    oncall_cmd,
+    reports_cmd,
+    serve,
+    signals_cmd,
+    tokens,
+    users,
+)
 
 app = typer.Typer(
     name="csops",
@@ -44,3 +58,14 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(importer.app, name="import")
+
+for area in (
+    mail_cmd,
+    journeys_cmd,
+    signals_cmd,
+    reports_cmd,
+    maturity_cmd,
+    oncall_cmd,
+    incidents_cmd,
+):
+    area.register(app)

@@ -21,7 +21,9 @@ from sqlalchemy import create_engine
 from csops.config import get_settings
 from csops.domains.accounts.models import Role
 from csops.web.app import create_app
+from tests.web.api import matrix_rows
 from tests.web.api.conftest import Desk, open_ticket, uniq
+from tests.web.matrix_plugins import collect
 
 ROLES = ("anon", "cust", "cust2", "other", "agent", "manager", "admin")
 T = "/api/v1/tickets"
@@ -103,6 +105,12 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("POST", "/api/v1/views"): lambda w: {"name": uniq("View "), "filters": {"priority": ["high"]}},
 }
 
+PLUGINS = collect(matrix_rows)
+for _rows in PLUGINS:
+    EXPECT.update(_rows.expect)
+    BODIES.update(_rows.bodies)
+FRESH = {name: make for rows in PLUGINS for name, make in rows.fresh.items()}
+
 
 @dataclass
 class World:
@@ -138,6 +146,9 @@ class World:
             values["token_id"] = self.fresh_token()
         if "{view_id}" in template:
             values["view_id"] = self.fresh_view()
+        for name, make in FRESH.items():
+            if "{" + name + "}" in template and method != "GET":
+                values[name] = make(self)
         return template.format(**values)
 
 
@@ -190,6 +201,9 @@ def world(server: Desk) -> World:
     )
     w.ids["attachment_id"] = reply.json()["attachments"][0]["id"]
     w.ids["slug"] = "open"
+    for rows in PLUGINS:
+        if rows.prepare is not None:
+            rows.prepare(w)
     return w
 
 

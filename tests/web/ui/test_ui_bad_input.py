@@ -53,6 +53,8 @@ from csops.jobs.models import Job
 from csops.web.app import create_app
 from tests.conftest import BACKENDS, TemplateDatabases, new_engine
 from tests.web.conftest import PASSWORD, LiveServer, _serve
+from tests.web.matrix_plugins import collect
+from tests.web.ui import matrix_rows
 
 HUGE = str(10**30)
 NUL = "bogus\x00value"
@@ -128,6 +130,11 @@ BASE: dict[str, tuple[str, Callable[[Desk], dict[str, Any]]]] = {
     R + "/close": (CUST, lambda d: {}),
 }
 
+PLUGINS = collect(matrix_rows)
+for _rows in PLUGINS:
+    BASE.update(_rows.fuzz)
+FRESH = {name: make for rows in PLUGINS for name, make in rows.fresh.items()}
+
 
 @dataclass(frozen=True)
 class Form:
@@ -170,9 +177,14 @@ class Desk:
     live: LiveServer
     principals: dict[str, tuple[PrincipalKind, int]] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
     clients: dict[str, httpx.Client] = field(default_factory=dict)
     current: int = 0  # the fresh ticket of the form being posted
+
+    @property
+    def desk(self) -> LiveServer:
+        """The server, under the name the matrix rows' `prepare` and `fresh` use."""
+        return self.live
 
     def fresh_ticket(self, **fields: Any) -> int:
         """A ticket of the customer, in the admin's team."""
@@ -203,11 +215,18 @@ class Desk:
         return int(self.live.seed(make))
 
     def path(self, template: str) -> str:
-        values: dict[str, Any] = {"user_id": self.ids["victim"], "team_id": self.ids["victims"]}
+        values: dict[str, Any] = {
+            **self.ids,
+            "user_id": self.ids["victim"],
+            "team_id": self.ids["victims"],
+        }
         if "{ticket_id}" in template:
             self.current = values["ticket_id"] = self.fresh_ticket()
         if "{token_id}" in template:
             values["token_id"] = self.fresh_token()
+        for name, make in FRESH.items():
+            if "{" + name + "}" in template:
+                values[name] = make(self)
         return template.format(**values)
 
     def browser(self, role: str) -> tuple[httpx.Client, str]:
@@ -291,6 +310,9 @@ def _populate(d: Desk) -> None:
         d.ids["macro"] = kb.create_macro(session, data=data, actor=Actor.system()).id
 
     live.seed(setup)
+    for rows in PLUGINS:
+        if rows.prepare is not None:
+            rows.prepare(d)
 
 
 # Outcomes -------------------------------------------------------------------------------

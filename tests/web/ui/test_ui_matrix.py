@@ -43,6 +43,8 @@ from csops.domains.tickets.schemas import TicketCreate
 from csops.web.app import create_app
 from tests.conftest import BACKENDS, TemplateDatabases, new_engine
 from tests.web.conftest import PASSWORD, LiveServer, _serve
+from tests.web.matrix_plugins import collect
+from tests.web.ui import matrix_rows
 
 ROLES = ("anon", "cust", "cust2", "other", "agent", "manager", "admin")
 EXCLUDED = ("/api/", "/static", "/health", "/metrics")
@@ -148,6 +150,13 @@ FORMS: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("POST", R + "/reply"): lambda w: {"body": "Any news?"},
 }
 
+PLUGINS = collect(matrix_rows)
+for _rows in PLUGINS:
+    EXPECT.update(_rows.expect)
+    FORMS.update(_rows.bodies)
+FRESH = {name: make for rows in PLUGINS for name, make in rows.fresh.items()}
+STREAMS = {route for rows in PLUGINS for route in rows.streams}
+
 
 @dataclass
 class World:
@@ -155,7 +164,7 @@ class World:
     clients: dict[str, httpx.Client] = field(default_factory=dict)
     principals: dict[str, tuple[PrincipalKind, int]] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
     current: int = 0  # the fresh ticket of the call being made
 
     def fresh_ticket(self) -> int:
@@ -194,6 +203,7 @@ class World:
 
     def path(self, template: str, method: str) -> str:
         values: dict[str, Any] = {
+            **self.ids,
             "ticket_id": self.ids["ticket_id"],
             "user_id": self.ids["victim"],
             "team_id": self.ids["victim_team"],
@@ -204,6 +214,9 @@ class World:
             values["token_id"] = self.fresh_token()
         if "{token}" in template:
             values["token"] = self.magic_link()
+        for name, make in FRESH.items():
+            if "{" + name + "}" in template and method != "GET":
+                values[name] = make(self)
         return template.format(**values)
 
     def sign_in(self, role: str) -> tuple[httpx.Client, str]:
@@ -226,7 +239,7 @@ class World:
     def call(self, role: str, method: str, template: str) -> str:
         client, csrf = self.sign_in(role)
         path = self.path(template, method)
-        if path.startswith("/live/"):
+        if path.startswith("/live/") or (method, template) in STREAMS:
             with client.stream(method, path) as response:
                 return outcome(response, "text/event-stream")
         data = FORMS[(method, template)](self) if (method, template) in FORMS else {}
@@ -325,6 +338,9 @@ def _populate(w: World) -> None:
 
     desk.seed(setup)
     w.ids["ticket_id"] = w.fresh_ticket()
+    for rows in PLUGINS:
+        if rows.prepare is not None:
+            rows.prepare(w)
 
 
 def test_every_route_has_a_row() -> None:

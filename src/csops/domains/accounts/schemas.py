@@ -14,7 +14,22 @@ Slug = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$"),
 ]
-SCOPES = ("tickets:read", "tickets:write", "accounts:read", "accounts:write", "admin")
+SCOPES = (
+    "tickets:read",
+    "tickets:write",
+    "accounts:read",
+    "accounts:write",
+    "admin",
+    "incidents:read",
+    "incidents:write",
+    "oncall:read",
+    "oncall:write",
+    "signals:read",
+    "signals:write",
+    "reports:read",
+    "journeys:read",
+    "journeys:write",
+)
 
 
 class Strict(BaseModel):
@@ -153,7 +168,7 @@ class ServiceOut(Out):
 class TokenCreate(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     scopes: list[Annotated[str, StringConstraints(pattern="^(" + "|".join(SCOPES) + ")$")]] = Field(
-        default_factory=lambda: ["tickets:read", "tickets:write"], min_length=1, max_length=10
+        default_factory=lambda: ["tickets:read", "tickets:write"], min_length=1, max_length=len(SCOPES)
     )
 
 

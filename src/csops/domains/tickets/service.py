@@ -13,7 +13,7 @@ from csops.domains.accounts import service as accounts
 from csops.domains.accounts.actor import Actor
 from csops.domains.accounts.models import Customer, Service, Team, User
 from csops.domains.live import service as live
-from csops.domains.tickets import lifecycle, search
+from csops.domains.tickets import hooks, lifecycle, search
 from csops.domains.tickets.access import get_visible_ticket, require_scope
 from csops.domains.tickets.attachments import store_uploads
 from csops.domains.tickets.custom_fields import validate_custom_fields
@@ -167,6 +167,7 @@ def create_ticket(
     _write_first_rows(session, ticket, actor, body_html, body_text, raw, uploads)
     search.index_new(session, ticket.id, subject=ticket.subject, public_text=body_text)
     live.publish(session, topic="tickets", payload={"action": "created", "ticket_id": ticket.id})
+    hooks.emit(session, hooks.TicketChange(kind="created", ticket_id=ticket.id, actor=actor))
     return ticket
 
 
@@ -261,8 +262,8 @@ def update_ticket(
     _check_assignment(session, values.get("assignee_id"), values.get("team_id"))
     if ticket.status == Status.closed and values:
         raise Invalid("a closed ticket cannot be changed; open a follow-up instead")
-    changed = apply_changes(session, ticket, values, actor)
-    if changed:
+    changes: dict[str, tuple[Any, Any]] = {}
+    if apply_changes(session, ticket, values, actor, changes):
         ticket.updated_at = now()
         session.flush()
         if "subject" in values:
@@ -270,16 +271,28 @@ def update_ticket(
         live.publish(
             session, topic="tickets", payload={"action": "updated", "ticket_id": ticket.id}
         )
+        hooks.emit(
+            session,
+            hooks.TicketChange(kind="updated", ticket_id=ticket.id, actor=actor, changes=changes),
+        )
     return ticket
 
 
-def apply_changes(session: Session, ticket: Ticket, values: dict[str, Any], actor: Actor) -> bool:
-    changed = False
+def apply_changes(
+    session: Session,
+    ticket: Ticket,
+    values: dict[str, Any],
+    actor: Actor,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> bool:
+    """Applies `values`; records an event per changed field and, when given, fills `changes`
+    with field -> (old, new)."""
+    changes = {} if changes is None else changes
     if "status" in values and values["status"] is not None:
         old = ticket.status
         if lifecycle.move(ticket, values["status"]):
             record(session, ticket, actor, "status", old, ticket.status)
-            changed = True
+            changes["status"] = (old, ticket.status)
     for field in TRACKED:
         if field == "status" or field not in values:
             continue
@@ -289,11 +302,12 @@ def apply_changes(session: Session, ticket: Ticket, values: dict[str, Any], acto
         if old != new:
             setattr(ticket, field, new)
             record(session, ticket, actor, field, old, new)
-            changed = True
+            changes[field] = (old, new)
     if values.get("tags") is not None and list(values["tags"]) != list(ticket.tags):
+        old_tags = list(ticket.tags)
         record(session, ticket, actor, "tags", ",".join(ticket.tags), ",".join(values["tags"]))
         set_tags(session, ticket, values["tags"])
-        changed = True
+        changes["tags"] = (old_tags, list(values["tags"]))
     if values.get("custom_fields") is not None:
         merged = {
             **ticket.custom_fields,
@@ -301,9 +315,9 @@ def apply_changes(session: Session, ticket: Ticket, values: dict[str, Any], acto
         }
         if merged != ticket.custom_fields:
             record(session, ticket, actor, "custom_fields", None, ",".join(sorted(merged)))
+            changes["custom_fields"] = (dict(ticket.custom_fields), merged)
             ticket.custom_fields = merged
-            changed = True
-    return changed
+    return bool(changes)
 
 
 def history(session: Session, *, ticket_id: int, actor: Actor) -> Sequence[TicketEvent]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from csops.clock import now
 from csops.domains.accounts.actor import Actor
 from csops.domains.live import service as live
-from csops.domains.tickets import lifecycle, search
+from csops.domains.tickets import hooks, lifecycle, search
 from csops.domains.tickets.access import get_visible_ticket, message_filter, require_scope
 from csops.domains.tickets.attachments import check_uploads, store_uploads
 from csops.domains.tickets.models import Channel, Message, Status, Ticket
@@ -94,6 +94,18 @@ def add_message(
         live.publish(
             session, topic="tickets", payload={"action": "updated", "ticket_id": ticket.id}
         )
+    hooks.emit(
+        session,
+        hooks.TicketChange(
+            kind="message",
+            ticket_id=ticket.id,
+            actor=actor,
+            message_id=message.id,
+            public=is_public,
+            by_customer=actor.is_customer,
+            changes={"status": (old_status, ticket.status)} if status_moved else {},
+        ),
+    )
     return message
 
 

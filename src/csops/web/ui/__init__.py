@@ -2,9 +2,51 @@
 
 from fastapi import APIRouter, Depends
 
-from csops.web.ui import admin, auth, inbox, live, portal, tickets
+from csops.web.ui import (
+    admin,
+    auth,
+    chat,
+    feedback,
+    inbox,
+    incidents,
+    intake,
+    journeys,
+    live,
+    mail,
+    maturity,
+    notifications,
+    oncall,
+    portal,
+    reports,
+    rules,
+    signals,
+    sla,
+    statuspage,
+    tickets,
+)
 from csops.web.ui.common import refuse_nul
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_nul)])
-for module in (auth, inbox, tickets, admin, portal, live):
+for module in (
+    auth,
+    inbox,
+    tickets,
+    admin,
+    portal,
+    live,
+    mail,
+    notifications,
+    chat,
+    intake,
+    rules,
+    incidents,
+    statuspage,
+    oncall,
+    signals,
+    sla,
+    feedback,
+    journeys,
+    reports,
+    maturity,
+):
     router.include_router(module.router)

@@ -1,0 +1,3 @@
+"""Tables of the chat domain."""
+
+from __future__ import annotations

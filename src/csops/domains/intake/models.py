@@ -1,0 +1,3 @@
+"""Tables of the intake domain."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the journeys domain."""
+
+from __future__ import annotations

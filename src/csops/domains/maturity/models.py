@@ -1,0 +1,3 @@
+"""Tables of the maturity domain."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the oncall domain."""
+
+from __future__ import annotations

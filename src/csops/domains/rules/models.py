@@ -1,0 +1,3 @@
+"""Tables of the rules domain."""
+
+from __future__ import annotations

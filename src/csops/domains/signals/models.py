@@ -1,0 +1,3 @@
+"""Tables of the signals domain."""
+
+from __future__ import annotations

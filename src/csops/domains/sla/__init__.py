@@ -1,0 +1,1 @@
+"""The sla domain."""

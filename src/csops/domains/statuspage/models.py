@@ -1,0 +1,3 @@
+"""Tables of the statuspage domain."""
+
+from __future__ import annotations

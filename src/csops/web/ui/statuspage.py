@@ -1,0 +1,7 @@
+"""HTML pages of the statuspage area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

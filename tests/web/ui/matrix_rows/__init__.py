@@ -1,0 +1,1 @@
+"""Per-domain rows of the HTML route x role matrix (see tests/web/matrix_plugins.py)."""
