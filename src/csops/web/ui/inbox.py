@@ -32,6 +32,7 @@ from csops.domains.tickets.schemas import TicketUpdate
 from csops.domains.tickets.views import TicketFilters, View
 from csops.errors import CsopsError, Invalid
 from csops.web.deps import SessionDep
+from csops.web.ui import extensions
 from csops.web.ui.common import StaffPage, problem_text, safe_next
 from csops.web.ui.flash import flash_redirect, show
 from csops.web.ui.tickets import choices, sidebar
@@ -166,6 +167,9 @@ def inbox(page: StaffPage, session: SessionDep) -> HTMLResponse:
         sort=sort,
         columns=_sort_links(params, sort),
         tickets=result.items,
+        badges=extensions.inbox_row_badges(session, result.items, actor),
+        banners=extensions.inbox_banners(session, actor),
+        bulk_extras=extensions.bulk_actions(session, actor),
         total=result.total,
         next_url=url_with(params, cursor=result.next_cursor) if result.next_cursor else None,
         first_url=url_with(params, cursor=None) if cursor else None,

@@ -47,6 +47,7 @@ from csops.domains.tickets.models import Ticket
 from csops.domains.tickets.views import TicketFilters
 from csops.errors import NotFound
 from csops.web.deps import SESSION_COOKIE, Principal, PrincipalDep, SessionDep
+from csops.web.ui import extensions
 from csops.web.ui.common import locale_for
 from csops.web.ui.inbox import current_view, inbox_filters
 
@@ -157,12 +158,15 @@ def inbox_renderer(templates: Jinja2Templates, actor: Actor, filters: TicketFilt
             ticket = tickets.get_ticket(session, ticket_id=ticket_id, actor=actor)
         except NotFound:
             return []
+        badges = extensions.inbox_row_badges(session, [ticket], actor)
         if row.payload.get("action") == "created":
             if not belongs(session, actor, filters, ticket):
                 return []
-            html = _fragment(templates, "tickets/_row.html", ticket=ticket, arrived=True)
+            html = _fragment(
+                templates, "tickets/_row.html", ticket=ticket, arrived=True, badges=badges
+            )
             return [ServerSentEvent(html, event="ticket-created", id=str(row.id))]
-        html = _fragment(templates, "tickets/_row.html", ticket=ticket)
+        html = _fragment(templates, "tickets/_row.html", ticket=ticket, badges=badges)
         return [ServerSentEvent(html, event=f"ticket-{ticket.id}", id=str(row.id))]
 
     return render

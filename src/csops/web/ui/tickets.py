@@ -38,6 +38,7 @@ from csops.errors import (
 )
 from csops.i18n.labels import N_
 from csops.web.deps import SessionDep
+from csops.web.ui import extensions
 from csops.web.ui.common import Page, StaffPage, problem_text, uploads_from
 from csops.web.ui.flash import flash_redirect, show
 
@@ -156,6 +157,7 @@ def ticket_page(ticket_id: int, page: StaffPage, session: SessionDep) -> HTMLRes
         events=history(session, ticket, actor),
         macros=kb.list_macros(session, actor=actor),
         next_statuses=next_statuses(ticket),
+        panels=extensions.ticket_panels(session, ticket, actor),
         live_url=f"/live/tickets/{ticket.id}?after={live.latest_id(session)}",
     )
 
