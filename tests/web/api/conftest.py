@@ -27,6 +27,7 @@ from csops.domains.accounts.models import (
     Team,
     User,
 )
+from csops.domains.accounts.schemas import SCOPES
 from csops.web.app import create_app
 from tests.conftest import BACKENDS, TemplateDatabases, new_engine
 from tests.web.conftest import LiveServer, _serve
@@ -55,9 +56,8 @@ class Desk(LiveServer):
     ) -> tuple[int, httpx.Client]:
         email = f"{uniq(role.value)}@staff.example"
         user_id = self.seed(lambda session: _make_user(session, email, role, teams))
-        everything = ("tickets:read", "tickets:write", "accounts:read", "accounts:write")
-        if role == Role.admin:
-            everything += ("admin",)
+        # Every scope a token can carry ("admin" only for admins).
+        everything = tuple(s for s in SCOPES if s != "admin" or role == Role.admin)
         token = self.token(email, scopes or everything)
         return user_id, self.client(headers={"Authorization": f"Bearer {token}"})
 

@@ -27,6 +27,7 @@ SCOPES = (
     "signals:read",
     "signals:write",
     "reports:read",
+    "reports:write",
     "journeys:read",
     "journeys:write",
 )
@@ -168,7 +169,9 @@ class ServiceOut(Out):
 class TokenCreate(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     scopes: list[Annotated[str, StringConstraints(pattern="^(" + "|".join(SCOPES) + ")$")]] = Field(
-        default_factory=lambda: ["tickets:read", "tickets:write"], min_length=1, max_length=len(SCOPES)
+        default_factory=lambda: ["tickets:read", "tickets:write"],
+        min_length=1,
+        max_length=len(SCOPES),
     )
 
 

@@ -102,3 +102,44 @@
   document.addEventListener("htmx:afterSwap", refreshAll);
   document.addEventListener("DOMContentLoaded", refreshAll);
 })();
+
+// Charts: any <canvas data-chart='{"type": ..., "data": ..., "options": ...}'> is drawn with
+// the vendored Chart.js, loaded on first need (pages without charts never fetch it).
+(function () {
+  "use strict";
+  var loading = null;
+
+  function loadChartJs() {
+    if (window.Chart) { return Promise.resolve(window.Chart); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = "/static/vendor/chartjs/chart.umd.js";
+        script.onload = function () { resolve(window.Chart); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
+  function draw(root) {
+    var canvases = (root || document).querySelectorAll("canvas[data-chart]:not([data-drawn])");
+    if (!canvases.length) { return; }
+    loadChartJs().then(function (Chart) {
+      canvases.forEach(function (canvas) {
+        try {
+          var spec = JSON.parse(canvas.getAttribute("data-chart"));
+          spec.options = Object.assign({responsive: true, maintainAspectRatio: false, animation: false}, spec.options || {});
+          new Chart(canvas, spec);
+          canvas.setAttribute("data-drawn", "1");
+        } catch (err) {
+          canvas.setAttribute("data-chart-error", String(err));
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+})();

@@ -56,6 +56,31 @@ MESSAGES: dict[str, tuple[str, str | tuple[str, str]]] = {
     ),
     "bulk-done": ("ok", Nn_("%(num)d ticket updated", "%(num)d tickets updated")),
     "bulk-failed": ("error", N_("Nothing was changed: %(reason)s")),
+    # Maturity assessment
+    "assessment-created": ("ok", N_("Assessment started; answers are proposed from evidence")),
+    "assessment-saved": ("ok", N_("Assessment saved")),
+    "assessment-completed": ("ok", N_("Assessment completed")),
+    # Notifications (outbox, templates, outgoing webhooks, preferences)
+    "notification-template-saved": ("ok", N_("Template saved")),
+    "notification-template-reset": ("ok", N_("Template reset to the default")),
+    "outbox-requeued": ("ok", N_("The message will be sent again")),
+    "webhook-saved": ("ok", N_("Webhook subscription saved")),
+    "webhook-deleted": ("ok", N_("Webhook subscription deleted")),
+    "webhook-replayed": ("ok", N_("The delivery will be sent again")),
+    # Inbound mail (quarantine)
+    "mail-accepted": ("ok", N_("The email was processed again (ticket #%(ticket)s)")),
+    "mail-ignored": ("ok", N_("The email was processed again and ignored: %(reason)s")),
+    "mail-still-quarantined": ("error", N_("The email is still quarantined: %(reason)s")),
+    # Incidents and the status page
+    "incident-created": ("ok", N_("Incident #%(incident)s declared")),
+    "incident-saved": ("ok", N_("Incident saved")),
+    "incident-update-posted": ("ok", N_("Update posted")),
+    "incident-linked": ("ok", Nn_("%(num)d ticket linked", "%(num)d tickets linked")),
+    "incident-unlinked": ("ok", N_("Ticket #%(ticket)s unlinked")),
+    "incident-paged": ("ok", N_("On-call paged")),
+    "incident-tracker-opened": ("ok", N_("Issue %(key)s opened")),
+    "postmortem-saved": ("ok", N_("Postmortem saved")),
+    "status-component-saved": ("ok", N_("Status page updated")),
 }
 
 
