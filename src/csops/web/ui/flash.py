@@ -56,6 +56,9 @@ MESSAGES: dict[str, tuple[str, str | tuple[str, str]]] = {
     ),
     "bulk-done": ("ok", Nn_("%(num)d ticket updated", "%(num)d tickets updated")),
     "bulk-failed": ("error", N_("Nothing was changed: %(reason)s")),
+    # KPIs
+    "kpi-shared": ("ok", N_("Shared. Copy the link now, it is shown only once: %(url)s")),
+    "kpi-share-revoked": ("ok", N_("The shared KPI page is no longer available")),
     # Maturity assessment
     "assessment-created": ("ok", N_("Assessment started; answers are proposed from evidence")),
     "assessment-saved": ("ok", N_("Assessment saved")),
