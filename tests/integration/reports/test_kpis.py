@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from csops import clock
 from csops.domains.accounts.actor import Actor
 from csops.domains.accounts.models import Role
-from csops.domains.reports import kpis
+from csops.domains.reports import facts, kpis
 from csops.domains.reports.filters import KpiFilter
 from csops.domains.tickets import service, thread
 from csops.domains.tickets.models import Status
@@ -113,3 +113,15 @@ def test_filters_by_agent_and_an_empty_period(db: Session, desk: SimpleNamespace
     assert kpis.reopen_rate(db, empty) is None
     board = kpis.dashboard(db, period())
     assert board.volume.total == 4 and board.first_response.count == 3
+
+
+def test_rebuilding_the_facts_from_events_gives_the_same_kpis(
+    db: Session, desk: SimpleNamespace
+) -> None:
+    before = kpis.dashboard(db, period())
+    assert facts.rebuild_facts(db) == 5
+    after = kpis.dashboard(db, period())
+    assert after.volume == before.volume
+    assert after.first_response == before.first_response
+    assert after.resolution == before.resolution
+    assert (after.reopen_rate, after.one_touch_rate) == (before.reopen_rate, before.one_touch_rate)

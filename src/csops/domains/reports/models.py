@@ -1,11 +1,11 @@
-"""Tables of the reports domain: public KPI share links."""
+"""Tables of the reports domain: per-ticket KPI facts and public KPI share links."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from csops.clock import now
@@ -29,3 +29,37 @@ class KpiShare(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TicketFact(Base):
+    """One row per ticket with what the KPIs need, kept current by ticket hooks.
+
+    Every value comes from an event when it happened (creation, the first public agent
+    reply, the first 'solved', a reopening) and is never recomputed from mutable fields, so
+    a KPI reads one narrow table instead of joining tickets, events and messages.
+    `rebuild_facts()` recomputes the table from the events (repairs, imports, benchmarks).
+    """
+
+    __tablename__ = "ticket_facts"
+    __table_args__ = (
+        Index("ix_ticket_facts_created_at", "created_at"),
+        Index("ix_ticket_facts_first_solved_at", "first_solved_at"),
+        Index("ix_ticket_facts_team_created", "team_id", "created_at"),
+    )
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime]
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    organization_id: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[str] = mapped_column(String(20))
+    first_response_seconds: Mapped[float | None] = mapped_column(Float)
+    first_solved_at: Mapped[datetime | None]
+    resolution_seconds: Mapped[float | None] = mapped_column(Float)
+    public_replies: Mapped[int] = mapped_column(Integer, default=0)
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)

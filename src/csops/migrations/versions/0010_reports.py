@@ -20,6 +20,34 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "ticket_facts",
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", csops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("service_id", sa.Integer(), nullable=True),
+        sa.Column("organization_id", sa.Integer(), nullable=True),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("priority", sa.String(length=20), nullable=False),
+        sa.Column("first_response_seconds", sa.Float(), nullable=True),
+        sa.Column("first_solved_at", csops.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolution_seconds", sa.Float(), nullable=True),
+        sa.Column("public_replies", sa.Integer(), nullable=False),
+        sa.Column("reopened", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"],
+            ["tickets.id"],
+            name=op.f("fk_ticket_facts_ticket_id_tickets"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("ticket_id", name=op.f("pk_ticket_facts")),
+    )
+    with op.batch_alter_table("ticket_facts", schema=None) as batch_op:
+        batch_op.create_index("ix_ticket_facts_created_at", ["created_at"], unique=False)
+        batch_op.create_index("ix_ticket_facts_first_solved_at", ["first_solved_at"], unique=False)
+        batch_op.create_index("ix_ticket_facts_team_created", ["team_id", "created_at"], unique=False)
+    op.create_table(
         "kpi_shares",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -45,3 +73,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("kpi_shares")
+    op.drop_table("ticket_facts")
