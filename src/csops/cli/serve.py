@@ -17,6 +17,7 @@ from types import FrameType
 import typer
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from csops.cli.common import (
     EXIT_INVALID,
@@ -28,6 +29,8 @@ from csops.cli.common import (
     load_settings,
     open_engine,
 )
+from csops.cli.mail_cmd import start_smtp
+from csops.config import Settings
 from csops.jobs import registry
 from csops.jobs.worker import Worker
 from csops.observability.logging import configure_logging
@@ -86,6 +89,9 @@ def serve(
     access_log: bool = typer.Option(
         False, "--access-log", help="Log a line per request (off by default: it costs CPU)"
     ),
+    smtp_port: int = typer.Option(
+        0, "--smtp-port", help="Also run the inbound SMTP server on this port (0: off)"
+    ),
 ) -> None:
     """Serve the web UI and API (migrate first with `csops db upgrade`)."""
     settings = load_settings()
@@ -98,6 +104,23 @@ def serve(
         f"[bold green]csops[/] on http://{host}:{port}  database {database_label(engine)}"
         f"  workers {workers}  jobs {job_mode}"
     )
+    smtp_server = start_smtp(engine, settings, host, smtp_port) if smtp_port else None
+    try:
+        _serve_web(settings, engine, host, port, workers, no_worker, access_log)
+    finally:
+        if smtp_server is not None:
+            smtp_server.stop()
+
+
+def _serve_web(
+    settings: Settings,
+    engine: Engine,
+    host: str,
+    port: int,
+    workers: int,
+    no_worker: bool,
+    access_log: bool,
+) -> None:
     if workers == 1:
         app = create_app(settings, engine, run_worker=not no_worker)
         _run_uvicorn(app, host, port, 1, access_log)
