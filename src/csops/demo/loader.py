@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from csops import clock
 from csops.db import session_scope
 from csops.demo import catalog, samples
+from csops.demo.areas import load_areas
 from csops.demo.catalog import DEMO_PASSWORD
 from csops.demo.plan import Planner, Step, TicketPlan
 from csops.domains.accounts import schemas as acc
@@ -56,6 +57,7 @@ class DemoResult:
     seconds: float = 0.0
     samples_source: Path | None = None
     staff_logins: list[tuple[str, str]] = field(default_factory=list)  # (role, email)
+    areas: list[str] = field(default_factory=list)  # the areas whose demo data was loaded
     portal_logins: list[tuple[str, str]] = field(default_factory=list)  # (who, email)
     status_counts: dict[str, int] = field(default_factory=dict)
 
@@ -101,6 +103,7 @@ class DemoLoader:
                     if on_ticket is not None:
                         on_ticket(1)
                 del staff
+        self.result.areas = load_areas(self.engine, now=now, rng=self.rng)
         with session_scope(self.engine) as session:
             live.prune(session)  # the demo's "something changed" feed is history, not news
         self.result.tickets = len(plans)

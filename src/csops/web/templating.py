@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 from csops import i18n
 from csops.clock import now
 from csops.i18n.labels import N_, Nn_
+from csops.web import nav
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # The `relative` filter's words, largest unit first (marked here so extraction keeps them).
@@ -65,6 +66,8 @@ def make_templates() -> Jinja2Templates:
     env.filters["label"] = _label
     env.filters["sanitized"] = _safe_html
     env.globals["now"] = now
+    env.globals["nav_operations"] = nav.OPERATIONS
+    env.globals["nav_admin"] = nav.ADMIN
     return Jinja2Templates(env=env)
 
 

@@ -222,3 +222,15 @@ def test_view_counts(db: Session, factories: SimpleNamespace) -> None:
     assert after["urgent"] == before["urgent"] + 1
     assert after["mine"] == before["mine"] + 1
     assert after["unassigned"] == before["unassigned"] + 1
+
+
+def test_a_ticket_tagged_unverified_is_hidden_from_its_customer_until_verified(
+    db: Session,
+) -> None:
+    ticket = make_ticket(db, tags=["unverified"])
+    customer = Actor.for_customer(db.get_one(Customer, ticket.requester_id))
+    with pytest.raises(NotFound):
+        service.get_ticket(db, ticket_id=ticket.id, actor=customer)
+    assert service.get_ticket(db, ticket_id=ticket.id, actor=SYSTEM).id == ticket.id
+    service.update_ticket(db, ticket_id=ticket.id, data=TicketUpdate(tags=[]), actor=SYSTEM)
+    assert service.get_ticket(db, ticket_id=ticket.id, actor=customer).id == ticket.id

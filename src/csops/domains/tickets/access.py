@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from csops.domains.accounts.actor import Actor
-from csops.domains.tickets.models import Message, Ticket
+from csops.domains.tickets.models import Message, Ticket, TicketTag
 from csops.errors import NotFound, PermissionDenied
 
 
@@ -27,11 +27,17 @@ def ticket_filter(actor: Actor) -> ColumnElement[bool]:
             conditions.append(Ticket.assignee_id == actor.id)
         return or_(*conditions)
     if actor.kind == "customer" and actor.id is not None:
-        own = Ticket.requester_id == actor.id
+        own: ColumnElement[bool] = Ticket.requester_id == actor.id
         if actor.is_org_admin and actor.organization_id is not None:
-            return or_(own, Ticket.organization_id == actor.organization_id)
-        return own
+            own = or_(own, Ticket.organization_id == actor.organization_id)
+        return and_(own, ~Ticket.id.in_(_UNVERIFIED))
     return false()
+
+
+# A request sent through the public web form stays hidden from the customer's portal until
+# they confirm their email address (the intake area tags it until then).
+UNVERIFIED_TAG = "unverified"
+_UNVERIFIED = select(TicketTag.ticket_id).where(TicketTag.tag == UNVERIFIED_TAG)
 
 
 def message_filter(actor: Actor) -> ColumnElement[bool]:

@@ -91,6 +91,7 @@ class Ticket(Base):
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    sla_next_breach_at: Mapped[datetime | None] = mapped_column(index=True)  # owned by sla
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -30,7 +30,7 @@ from csops.domains.tickets.models import (
 from csops.errors import Invalid, NotFound
 
 UNSOLVED = (Status.new, Status.open, Status.pending, Status.on_hold)
-SORTABLE = ("id", "created_at", "updated_at", "priority", "status", "subject")
+SORTABLE = ("id", "created_at", "updated_at", "priority", "status", "subject", "due")
 SortKey = Literal[
     "id",
     "-id",
@@ -44,7 +44,12 @@ SortKey = Literal[
     "-status",
     "subject",
     "-subject",
+    "due",
+    "-due",
 ]
+# "due": soonest SLA breach first (sla domain keeps the column); no SLA sorts last.
+_NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+_DUE = func.coalesce(Ticket.sla_next_breach_at, _NO_DUE, type_=Ticket.sla_next_breach_at.type)
 _PRIORITY_RANK = case(
     {
         Priority.low.value: 0,
@@ -92,6 +97,8 @@ class Page:
 
 
 def _sort_column(key: str) -> Any:
+    if key == "due":
+        return _DUE
     return _PRIORITY_RANK if key == "priority" else getattr(Ticket, key)
 
 
@@ -170,7 +177,7 @@ def _cursor_fits(key: str, value: Any, ident: int) -> bool:
     """A cursor is only valid for the sort it was made for (it could be forged or stale)."""
     if not 0 <= ident <= 2**63 - 1:
         return False
-    if key in ("created_at", "updated_at"):
+    if key in ("created_at", "updated_at", "due"):
         return isinstance(value, datetime) and value.tzinfo is not None
     if key == "priority":
         return isinstance(value, int) and not isinstance(value, bool)
@@ -215,7 +222,9 @@ def list_tickets(
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        sort_value = _rank(last.priority) if key == "priority" else getattr(last, key)
+        sort_value = _rank(last.priority) if key == "priority" else getattr(last, key, None)
+        if key == "due":
+            sort_value = last.sla_next_breach_at or _NO_DUE
         next_cursor = encode_cursor(sort_value, last.id)
     total = count_tickets(session, filters=filters, actor=actor) if with_total else None
     return Page(items=items, next_cursor=next_cursor, total=total)

@@ -166,6 +166,7 @@ def inbox(page: StaffPage, session: SessionDep) -> HTMLResponse:
         form=_form_values(filters),
         sort=sort,
         columns=_sort_links(params, sort),
+        due_url=url_with(params, sort="-due" if sort == "due" else "due", cursor=None),
         tickets=result.items,
         badges=extensions.inbox_row_badges(session, result.items, actor),
         banners=extensions.inbox_banners(session, actor),
