@@ -38,7 +38,7 @@ ADMIN = (
     NavLink(N_("API tokens"), "/admin/tokens", "/admin/tokens"),
     NavLink(N_("SLA policies"), "/admin/sla", "/admin/sla"),
     NavLink(N_("Routing rules"), "/admin/rules", "/admin/rules"),
-    NavLink(N_("Notifications"), "/admin/notifications", "/admin/notifications"),
+    NavLink(N_("Notifications"), "/admin/notifications/outbox", "/admin/notifications"),
     NavLink(N_("Inbound email"), "/admin/mail", "/admin/mail"),
     NavLink(N_("Intake sources"), "/admin/intake", "/admin/intake"),
     NavLink(N_("Status components"), "/status/admin/components", "/status/admin"),

@@ -59,6 +59,9 @@ MESSAGES: dict[str, tuple[str, str | tuple[str, str]]] = {
     # KPIs
     "kpi-shared": ("ok", N_("Shared. Copy the link now, it is shown only once: %(url)s")),
     "kpi-share-revoked": ("ok", N_("The shared KPI page is no longer available")),
+    "report-generated": ("ok", N_("Report generated: %(title)s")),
+    "report-subscribed": ("ok", N_("Subscribed: the report will be emailed when it is ready")),
+    "report-unsubscribed": ("ok", N_("Subscription removed")),
     # Maturity assessment
     "assessment-created": ("ok", N_("Assessment started; answers are proposed from evidence")),
     "assessment-saved": ("ok", N_("Assessment saved")),

@@ -20,6 +20,7 @@ from csops.domains.accounts import auth
 from csops.domains.accounts import service as accounts
 from csops.domains.accounts.models import PrincipalKind
 from csops.domains.live import service as live
+from csops.domains.notifications import service as notifications
 from csops.domains.tickets import service as tickets
 from csops.domains.tickets import thread, views
 from csops.domains.tickets.attachments import check_uploads
@@ -66,10 +67,8 @@ def magic_submit(
     email: Text = "",
     csrf_token: Text = "",
 ) -> Response:
-    """Creates a link only for a known customer; the answer is the same either way.
-
-    Delivery waits for outbound email (the channels domain): until then the link is
-    created and not shown or logged anywhere."""
+    """Creates a link only for a known customer and emails it (through the outbox); the
+    answer is the same either way. The link is never shown or logged."""
     keys = [f"magic:{accounts.normalize_email(email)[:320]}", f"magic-ip:{client_ip(request)}"]
     template = "portal/magic.html"
     refused = refuse_login(request, session, settings, csrf_token, keys, template, email=email)
@@ -78,7 +77,8 @@ def magic_submit(
     auth.record_login_failure(session, keys=keys)  # counts requests, so links cannot be sprayed
     customer = accounts.find_customer(session, email) if "@" in email else None
     if customer is not None:
-        auth.create_magic_link(session, customer=customer)
+        raw = auth.create_magic_link(session, customer=customer)
+        notifications.send_magic_link(session, customer_id=customer.id, raw_token=raw)
         log.info("magic link created", extra={"customer_id": customer.id})
     return login_page(request, settings, "portal/magic.html", sent=True, email="")
 
