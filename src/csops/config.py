@@ -57,6 +57,21 @@ class Settings(BaseSettings):
 
     # Domains add their settings below, one commented block each.
 
+    # signals
+    signals_cluster_threshold: float = Field(
+        default=0.3, description="Cosine similarity a ticket needs to join a problem cluster"
+    )
+    signals_sensitivity: float = Field(
+        default=1.0, description="Spike detector sensitivity (higher fires on smaller bursts)"
+    )
+    signals_min_count: int = Field(
+        default=5, description="Fewest tickets in a window before a spike can be flagged"
+    )
+    signals_webhook_secret: str = Field(
+        default="", description="HMAC secret for alert/change webhooks (empty: tokens only)"
+    )
+
+
     # SLA, CSAT
     sla_warn_percents: str = Field(
         default="75,90", description="Default SLA warning thresholds, percent of the target"

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from csops import clock
 from csops.db import session_scope
 from csops.demo import catalog, samples
-from csops.demo.areas import load_areas
+from csops.demo.areas import load_areas, settle_history
 from csops.demo.catalog import DEMO_PASSWORD
 from csops.demo.plan import Planner, Step, TicketPlan
 from csops.domains.accounts import schemas as acc
@@ -104,6 +104,7 @@ class DemoLoader:
                         on_ticket(1)
                 del staff
         self.result.areas = load_areas(self.engine, now=now, rng=self.rng)
+        settle_history(self.engine)
         with session_scope(self.engine) as session:
             live.prune(session)  # the demo's "something changed" feed is history, not news
         self.result.tickets = len(plans)

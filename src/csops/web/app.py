@@ -90,6 +90,7 @@ def create_app(
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(system.router)
+    app.include_router(ui.status_router)
     app.include_router(api.router)
     app.include_router(ui.router)
 

@@ -19,7 +19,8 @@ from csops.domains.notifications.service import notify
 from csops.domains.tickets import hooks
 from csops.domains.tickets.models import Channel, Message, Status, Ticket
 
-ACK_CHANNELS = {Channel.email, Channel.web, Channel.portal, Channel.chat}
+# A live chat is answered in the chat itself; its visitor may have no real address.
+ACK_CHANNELS = {Channel.email, Channel.web, Channel.portal}
 NO_ANSWER_TAGS = {"auto-reply", "autoreply", "bounce", "auto", "no-ack"}
 
 
@@ -57,6 +58,8 @@ def on_created(session: Session, change: hooks.TicketChange) -> None:
         return
     if NO_ANSWER_TAGS & {t.lower() for t in ticket.tags}:
         return
+    if hooks.is_acknowledged(session, ticket.id):
+        return  # another area already answered (e.g. the known-incident acknowledgment)
     notify(
         session,
         event_key=f"ticket:{ticket.id}:ack",

@@ -105,3 +105,16 @@ def emit(session: Session, change: TicketChange) -> None:
     """Run every subscriber of `change.kind`, in order, in the caller's transaction."""
     for fn in subscribers_for(change.kind):
         fn(session, change)
+
+
+# One acknowledgment per new ticket: a subscriber that already answered the customer (e.g.
+# "we know about this outage") marks the ticket, and the generic acknowledgment is skipped.
+_ACKNOWLEDGED = "csops.tickets.acknowledged"
+
+
+def mark_acknowledged(session: Session, ticket_id: int) -> None:
+    session.info.setdefault(_ACKNOWLEDGED, set()).add(ticket_id)
+
+
+def is_acknowledged(session: Session, ticket_id: int) -> bool:
+    return ticket_id in session.info.get(_ACKNOWLEDGED, set())

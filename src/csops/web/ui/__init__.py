@@ -27,6 +27,10 @@ from csops.web.ui import (
 from csops.web.ui.common import refuse_nul
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_nul)])
+# The public status page is mounted by the app ahead of every other router (it must stay
+# fast under load, and Starlette tries routes in order).
+status_router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_nul)])
+status_router.include_router(statuspage.router)
 for module in (
     auth,
     inbox,
@@ -40,7 +44,6 @@ for module in (
     intake,
     rules,
     incidents,
-    statuspage,
     oncall,
     signals,
     sla,
