@@ -65,8 +65,11 @@ lint: $(VENV)/.stamp-dev ## ruff check, ruff format --check, mypy --strict, impo
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-bench: $(VENV)/.stamp-dev ## Ingest benchmark: tickets/s and p50/p99 over the API
-	$(BIN)/python bench/ingest.py
+BENCHES := ingest email_intake outbox statuspage journeys cluster_quality outage_replay \
+	nab_tweets forecast kpi
+
+bench: $(VENV)/.stamp-dev ## Every benchmark in bench/, one after the other (kpi.py loads 1M tickets: long)
+	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 i18n: $(VENV)/.stamp-run ## Re-extract UI strings, merge into the catalogs, compile them
 	$(BIN)/pybabel extract -F $(I18N_DIR)/babel.cfg -k N_ -k Nn_:1,2 \

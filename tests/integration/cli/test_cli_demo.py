@@ -28,7 +28,8 @@ def _assert_cast(session: Session, tickets: int) -> None:
     orgs = session.scalars(select(Organization)).all()
     assert len(orgs) >= 5 and all(o.domain and o.tier for o in orgs)
     assert len({o.tier for o in orgs}) >= 3
-    assert _count(session, Customer) == 300
+    # The cast, plus the few people the areas' demos add (web-form and chat visitors).
+    assert 300 <= _count(session, Customer) <= 320
     assert _count(session, Service) == 10
     assert _count(session, Team) == 4
     assert _count(session, User) >= 12

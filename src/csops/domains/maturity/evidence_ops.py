@@ -497,7 +497,7 @@ def _first_table(*names: str) -> Table | None:
 
 @collector("signals_confirmed")
 def signals_confirmed(session: Session, at: datetime) -> Evidence:
-    suspected = _first_table("suspected_incidents", "signal_suspected_incidents")
+    suspected = _first_table("signal_suspects", "suspected_incidents")
     if suspected is None or "status" not in suspected.c:
         return MISSING
     total = count(session, suspected)

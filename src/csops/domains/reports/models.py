@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from csops.clock import now
-from csops.db import Base
+from csops.db import Base, str_enum
+
+
+class ReportKind(enum.StrEnum):
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
 
 
 class KpiShare(Base):
@@ -63,3 +80,34 @@ class TicketFact(Base):
     resolution_seconds: Mapped[float | None] = mapped_column(Float)
     public_replies: Mapped[int] = mapped_column(Integer, default=0)
     reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReportArchive(Base):
+    """One generated report per kind and period (2026-11-21, 2026-W46, 2026-11), kept as
+    HTML and PDF; generating a period again replaces it."""
+
+    __tablename__ = "report_archive"
+    __table_args__ = (UniqueConstraint("kind", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"))
+    period_key: Mapped[str] = mapped_column(String(20))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+
+
+class ReportSubscription(Base):
+    """Who receives a kind of report by email: a user, or a bare address."""
+
+    __tablename__ = "report_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(default=now)

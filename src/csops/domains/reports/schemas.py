@@ -39,3 +39,32 @@ class KpisOut(BaseModel):
     reopen_rate: float | None
     one_touch_rate: float | None
     extra: dict[str, Any]
+
+
+class ReportOut(BaseModel):
+    id: int
+    kind: str
+    period_key: str
+    title: str
+    start: datetime
+    end: datetime
+    summary: dict[str, Any]
+    created_at: datetime
+
+
+class ReportCreate(BaseModel):
+    kind: str
+    period: str | None = None
+
+
+class ForecastOut(BaseModel):
+    team_id: int | None
+    method: str
+    level: float
+    history_days: list[str]
+    history: list[float]
+    days: list[str]
+    mean: list[float]
+    lower: list[float]
+    upper: list[float]
+    agents: list[float]

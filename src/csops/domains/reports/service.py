@@ -98,4 +98,5 @@ def public_dashboard(session: Session, *, token: str) -> tuple[KpiShare, kpis.Da
     f = last_days(int(share.scope.get("days", 30)), team_id=share.scope.get("team_id"))
     board = kpis.dashboard(session, f)
     board.volume = replace(board.volume, by_organization={})
+    board.extra = {k: v for k, v in board.extra.items() if k != "csat_by_agent"}
     return share, board

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from csops import i18n
 from csops.domains.accounts import service as accounts
-from csops.domains.reports import kpis, service
+from csops.domains.reports import archive, forecasting, kpis, service
 from csops.domains.tickets.models import Channel
 from csops.errors import CsopsError, PermissionDenied
 from csops.web.deps import SessionDep
@@ -155,3 +155,151 @@ def public_page(share_token: str, request: Request, session: SessionDep) -> HTML
     response.headers["Cache-Control"] = "private, max-age=60"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# Archived complaint / perception reports, subscriptions, forecasts.
+
+KINDS = ("daily", "weekly", "monthly")
+
+
+@router.get("/reports")
+def reports_page(
+    page: StaffPage, session: SessionDep, kind: Annotated[str | None, Query(max_length=20)] = None
+) -> Response:
+    chosen = kind if kind in KINDS else None
+    return show(
+        page,
+        "reports/archive.html",
+        views=sidebar_views(session, page),
+        reports=archive.list_reports(session, actor=page.actor, kind=chosen),
+        subscriptions=archive.list_subscriptions(session, actor=page.actor),
+        kinds=KINDS,
+        kind=chosen,
+        is_manager=page.actor.sees_all_tickets,
+    )
+
+
+@router.post("/reports/generate")
+def generate_report(
+    page: StaffPage, session: SessionDep, kind: Text = "", period: Text = "", csrf_token: Text = ""
+) -> Response:
+    page.check_csrf(csrf_token)
+    try:
+        with session.begin_nested():
+            report = archive.generate(
+                session, kind=kind, key=period.strip() or None, actor=page.actor
+            )
+    except CsopsError as exc:
+        return flash_redirect(page.request, "/reports", "not-saved", reason=problem_text(exc))
+    return flash_redirect(
+        page.request, f"/reports/{report.id}", "report-generated", title=report.title
+    )
+
+
+@router.post("/reports/subscriptions")
+def subscribe(
+    page: StaffPage, session: SessionDep, kind: Text = "", email: Text = "", csrf_token: Text = ""
+) -> Response:
+    page.check_csrf(csrf_token)
+    try:
+        with session.begin_nested():
+            archive.subscribe(session, kind=kind, email=email[:320], actor=page.actor)
+    except CsopsError as exc:
+        return flash_redirect(page.request, "/reports", "not-saved", reason=problem_text(exc))
+    return flash_redirect(page.request, "/reports", "report-subscribed")
+
+
+@router.post("/reports/subscriptions/{subscription_id}/delete")
+def unsubscribe(
+    page: StaffPage, session: SessionDep, subscription_id: int, csrf_token: Text = ""
+) -> Response:
+    page.check_csrf(csrf_token)
+    try:
+        with session.begin_nested():
+            archive.unsubscribe(session, subscription_id=subscription_id, actor=page.actor)
+    except PermissionDenied as exc:
+        return flash_redirect(page.request, "/reports", "not-saved", reason=problem_text(exc))
+    return flash_redirect(page.request, "/reports", "report-unsubscribed")
+
+
+def forecast_chart(fc: forecasting.QueueForecast, shown_days: int = 56) -> dict[str, Any]:
+    history = fc.history[-shown_days:]
+    labels = fc.history_days[-shown_days:] + fc.days
+    pad = [None] * len(history)
+    return {
+        "type": "line",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {"label": i18n.gettext("History"), "data": history, "borderColor": BLUE},
+                {
+                    "label": i18n.gettext("Lower bound"),
+                    "data": pad + fc.forecast.lower,
+                    "borderColor": "rgba(234,88,12,0.2)",
+                    "pointRadius": 0,
+                },
+                {
+                    "label": i18n.gettext("Upper bound"),
+                    "data": pad + fc.forecast.upper,
+                    "borderColor": "rgba(234,88,12,0.2)",
+                    "backgroundColor": "rgba(234,88,12,0.15)",
+                    "pointRadius": 0,
+                    "fill": "-1",
+                },
+                {
+                    "label": i18n.gettext("Forecast"),
+                    "data": pad + fc.forecast.mean,
+                    "borderColor": "#ea580c",
+                    "borderDash": [6, 4],
+                },
+            ],
+        },
+        "options": {"interaction": {"mode": "index", "intersect": False}},
+    }
+
+
+@router.get("/reports/forecast")
+def forecast_page(
+    page: StaffPage,
+    session: SessionDep,
+    team_id: OptionalId = None,
+    horizon: Annotated[int, Query()] = 7,
+    handle_minutes: Annotated[float | None, Query(gt=0, le=1440)] = None,
+    hours_per_agent: Annotated[float | None, Query(gt=0, le=24)] = None,
+    occupancy: Annotated[float | None, Query(gt=0, le=1)] = None,
+) -> Response:
+    settings = page.request.app.state.settings
+    form: dict[str, Any] = {
+        "team_id": team_id,
+        "horizon": horizon,
+        "handle_minutes": handle_minutes or settings.forecast_handle_minutes,
+        "hours_per_agent": hours_per_agent or settings.forecast_hours_per_agent,
+        "occupancy": occupancy or settings.forecast_occupancy,
+    }
+    fc = forecasting.queue_forecast(
+        session,
+        actor=page.actor,
+        team_id=team_id,
+        horizon=horizon,
+        handle_minutes=form["handle_minutes"],
+        hours_per_agent=form["hours_per_agent"],
+        occupancy=form["occupancy"],
+    )
+    with i18n.use_locale(page.locale):
+        chart = forecast_chart(fc)
+    return show(
+        page,
+        "reports/forecast.html",
+        views=sidebar_views(session, page),
+        fc=fc,
+        chart=chart,
+        form=form,
+        horizons=forecasting.HORIZONS,
+        teams=accounts.list_teams(session, actor=page.actor),
+    )
+
+
+@router.get("/reports/{report_id}")
+def report_page(page: StaffPage, session: SessionDep, report_id: int) -> Response:
+    report = archive.get_report(session, report_id=report_id, actor=page.actor)
+    return show(page, "reports/report.html", views=sidebar_views(session, page), report=report)

