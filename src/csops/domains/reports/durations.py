@@ -23,8 +23,9 @@ def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[flo
 
 def percentiles(
     session: Session, query: Select[Any], quantiles: Sequence[float] = (0.5, 0.9)
-) -> list[float | None]:
-    """Percentiles of the single float column of `query` (None for each when empty)."""
+) -> tuple[int, list[float | None]]:
+    """How many values the single float column of `query` holds, and their percentiles
+    (None for each when there are none)."""
     sub = query.subquery()
     column = next(iter(sub.c))
     if session.get_bind().dialect.name == "postgresql":
@@ -32,13 +33,13 @@ def percentiles(
             func.percentile_cont(q).within_group(column.asc()).label(f"p{int(q * 100)}")
             for q in quantiles
         ]
-        row = session.execute(select(*exprs).select_from(sub)).one()
-        return [None if v is None else float(v) for v in row]
+        row = session.execute(select(func.count(column), *exprs).select_from(sub)).one()
+        return int(row[0] or 0), [None if v is None else float(v) for v in row[1:]]
     values = session.scalars(select(column).where(column.is_not(None))).all()
     if not values:
-        return [None for _ in quantiles]
+        return 0, [None for _ in quantiles]
     array = np.asarray(values, dtype=float)
-    return [float(np.quantile(array, q)) for q in quantiles]
+    return len(values), [float(np.quantile(array, q)) for q in quantiles]
 
 
 def day_bucket(session: Session, column: Any) -> ColumnElement[str]:
