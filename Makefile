@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 # The pytest command line of `make test`; override, e.g. `make test PYTEST_ARGS="-q -x tests/unit"`.
-PYTEST_ARGS ?= -q --cov=csops --cov-report=term --cov-fail-under=85
+PYTEST_ARGS ?= -q -n 2 --dist loadfile --cov=csops --cov-report=term --cov-fail-under=85
 
 I18N_DIR := src/csops/i18n
 POT      := $(I18N_DIR)/messages.pot
