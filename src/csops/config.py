@@ -71,7 +71,6 @@ class Settings(BaseSettings):
         default="", description="HMAC secret for alert/change webhooks (empty: tokens only)"
     )
 
-
     # SLA, CSAT
     sla_warn_percents: str = Field(
         default="75,90", description="Default SLA warning thresholds, percent of the target"
