@@ -35,7 +35,8 @@ def _assert_cast(session: Session, tickets: int) -> None:
     assert _count(session, User) >= 12
     assert _count(session, Macro) >= 5
     assert _count(session, SavedView) >= 2
-    assert _count(session, Ticket) == tickets
+    # The planned tickets, plus the few the areas' demos open (chats, web-form requests).
+    assert tickets <= _count(session, Ticket) <= tickets + 20
 
 
 def test_small_demo_is_consistent(cli: Cli) -> None:
