@@ -110,4 +110,5 @@ def test_full_demo_on_sqlite(sqlite_cli: Cli) -> None:
     with session_scope(sqlite_cli.engine) as session:
         _assert_cast(session, 3000)
         assert _count(session, Message) > 2 * 3000
-    assert elapsed < 120, f"the 3,000-ticket demo took {elapsed:.0f} s"
+    # ~90 s alone on this 2-core machine (every area reacts to each ticket); CI runs two workers.
+    assert elapsed < 180, f"the 3,000-ticket demo took {elapsed:.0f} s"
