@@ -1,27 +1,54 @@
 """JSON API of the signals area: alert intake (Alertmanager v4, Grafana, generic JSON),
 changes (JSON and GitHub's deployment_status shape), alert/change lists and suspected
-incidents. Intake needs a staff token with signals:write (Alertmanager's
-``http_config.authorization`` sends it as a bearer token)."""
+incidents. Intake takes a staff token with signals:write (Alertmanager's
+``http_config.authorization`` sends it as a bearer token) or, when
+CSOPS_SIGNALS_WEBHOOK_SECRET is set, an HMAC-SHA256 of the raw body in
+``X-Hub-Signature-256`` (GitHub's header) or ``X-Csops-Signature``: ``sha256=<hex>``."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from csops.domains.accounts.actor import Actor
 from csops.domains.signals import service
 from csops.domains.signals.schemas import AlertIn, AlertOut, ChangeIn, ChangeOut
+from csops.errors import NotFound, Unauthenticated
 from csops.web.api.routing import ApiRoute
-from csops.web.api.scopes import scoped
-from csops.web.deps import SessionDep
+from csops.web.api.scopes import require_scopes, scoped
+from csops.web.deps import OptionalPrincipal, SessionDep
 
 router = APIRouter(tags=["signals"], route_class=ApiRoute)
 
 Reader = Annotated[Actor, Depends(scoped("signals:read", staff=True))]
-Writer = Annotated[Actor, Depends(scoped("signals:write", staff=True))]
+SIGNATURE_HEADERS = ("x-hub-signature-256", "x-csops-signature")
+
+
+async def signed_or_token(request: Request, principal: OptionalPrincipal) -> Actor:
+    """A valid body signature acts as the system; otherwise a staff token with signals:write."""
+    secret = request.app.state.settings.signals_webhook_secret
+    signature = next((request.headers[h] for h in SIGNATURE_HEADERS if h in request.headers), None)
+    if secret and signature is not None:
+        body = await request.body()
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(signature.strip().lower(), expected):
+            return Actor.system()
+        raise Unauthenticated("the webhook signature does not match")
+    if principal is None:
+        raise Unauthenticated("send a bearer token or a signed body")
+    actor = principal.actor
+    if not actor.is_staff:
+        raise NotFound("not found")
+    require_scopes(actor, "signals:write")
+    return actor
+
+
+Intake = Annotated[Actor, Depends(signed_or_token)]
 Payload = Annotated[dict[str, Any], Body()]
 Status = Annotated[str | None, Query(pattern="^(firing|resolved)$")]
 Name = Annotated[str | None, Query(max_length=100)]
@@ -52,7 +79,7 @@ class SuspectOut(BaseModel):
     response_model=list[AlertOut],
     summary="Prometheus Alertmanager webhook (v4 payload)",
 )
-def alertmanager_webhook(payload: Payload, session: SessionDep, actor: Writer) -> list[AlertOut]:
+def alertmanager_webhook(payload: Payload, session: SessionDep, actor: Intake) -> list[AlertOut]:
     rows = service.ingest_alertmanager(session, payload, source="alertmanager")
     return [AlertOut.model_validate(r) for r in rows]
 
@@ -60,7 +87,7 @@ def alertmanager_webhook(payload: Payload, session: SessionDep, actor: Writer) -
 @router.post(
     "/integrations/grafana", response_model=list[AlertOut], summary="Grafana alerting webhook"
 )
-def grafana_webhook(payload: Payload, session: SessionDep, actor: Writer) -> list[AlertOut]:
+def grafana_webhook(payload: Payload, session: SessionDep, actor: Intake) -> list[AlertOut]:
     rows = service.ingest_alertmanager(session, payload, source="grafana")
     return [AlertOut.model_validate(r) for r in rows]
 
@@ -70,13 +97,13 @@ def grafana_webhook(payload: Payload, session: SessionDep, actor: Writer) -> lis
     response_model=ChangeOut,
     summary="GitHub deployment_status webhook",
 )
-def github_deployment(payload: Payload, session: SessionDep, actor: Writer) -> ChangeOut:
+def github_deployment(payload: Payload, session: SessionDep, actor: Intake) -> ChangeOut:
     change = service.record_change(session, service.from_github_deployment_status(payload))
     return ChangeOut.model_validate(change)
 
 
 @router.post("/alerts", status_code=201, response_model=AlertOut, summary="Generic JSON alert")
-def post_alert(data: AlertIn, session: SessionDep, actor: Writer) -> AlertOut:
+def post_alert(data: AlertIn, session: SessionDep, actor: Intake) -> AlertOut:
     return AlertOut.model_validate(service.record_alert(session, data, source="generic"))
 
 
@@ -90,7 +117,7 @@ def get_alerts(
 
 
 @router.post("/changes", status_code=201, response_model=ChangeOut, summary="Record a change")
-def post_change(data: ChangeIn, session: SessionDep, actor: Writer) -> ChangeOut:
+def post_change(data: ChangeIn, session: SessionDep, actor: Intake) -> ChangeOut:
     return ChangeOut.model_validate(service.record_change(session, data))
 
 
