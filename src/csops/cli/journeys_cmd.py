@@ -1,4 +1,4 @@
-"""CLI commands of the journeys area: `csops journey run|validate|schema|import`.
+"""CLI commands of the journeys area: `csops journey run|validate|schema`.
 
 `run` needs no database: it reads spec files, runs them against one environment and exits
 1 when any journey fails, so CI can gate a deploy on it. `--report-to` posts the results

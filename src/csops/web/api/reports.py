@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from csops.config import get_settings
 from csops.domains.accounts.actor import Actor
 from csops.domains.reports import archive, forecasting, service
 from csops.domains.reports.models import ReportArchive
@@ -123,18 +124,20 @@ def get_forecast(
     actor: Reader,
     team_id: OptionalId = None,
     horizon: Annotated[int, Query(description="7 or 28 days")] = 7,
-    handle_minutes: Annotated[float, Query(gt=0, le=1440)] = 12.0,
-    hours_per_agent: Annotated[float, Query(gt=0, le=24)] = 7.0,
-    occupancy: Annotated[float, Query(gt=0, le=1)] = 0.8,
+    handle_minutes: Annotated[float | None, Query(gt=0, le=1440)] = None,
+    hours_per_agent: Annotated[float | None, Query(gt=0, le=24)] = None,
+    occupancy: Annotated[float | None, Query(gt=0, le=1)] = None,
 ) -> ForecastOut:
+    """Staffing inputs default to CSOPS_FORECAST_HANDLE_MINUTES, _HOURS_PER_AGENT, _OCCUPANCY."""
+    settings = get_settings()
     fc = forecasting.queue_forecast(
         session,
         actor=actor,
         team_id=team_id,
         horizon=horizon,
-        handle_minutes=handle_minutes,
-        hours_per_agent=hours_per_agent,
-        occupancy=occupancy,
+        handle_minutes=handle_minutes or settings.forecast_handle_minutes,
+        hours_per_agent=hours_per_agent or settings.forecast_hours_per_agent,
+        occupancy=occupancy or settings.forecast_occupancy,
     )
     return ForecastOut(
         team_id=fc.team_id,
