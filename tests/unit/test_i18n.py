@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,30 @@ def test_format_datetime_uses_locale_and_zone() -> None:
     assert format_datetime(naive, "en", dt.UTC, format="short").startswith("1/2/25, 3:04")
     with use_locale("zh_Hans"):
         assert "2025" in format_datetime(moment)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED)
+def test_translations_keep_every_placeholder(locale: str) -> None:
+    """A translation that drops or renames %(name)s would fail at render time."""
+    with _po(locale).open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    wrong = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        wanted = set().union(*(_placeholders(i) for i in ids))
+        for string in strings:
+            if string and _placeholders(string) - wanted:
+                wrong.append((ids[0], string))
+            elif string and len(ids) == 1 and _placeholders(string) != wanted:
+                wrong.append((ids[0], string))
+    assert wrong == []
