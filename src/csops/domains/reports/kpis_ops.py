@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from csops.db import Base
 from csops.domains.reports.filters import KpiFilter
 from csops.domains.reports.models import TicketFact
+from csops.i18n.labels import N_
 
 GOOD_RATING = 4  # ratings 4 and 5 (and "good", stored as 5) count as satisfied
 
@@ -236,18 +237,18 @@ def collect(session: Session, f: KpiFilter) -> dict[str, Any]:
     esc = escalation(session, f)
     inc = incidents(session, f)
     cards = [
-        _card("SLA attainment", sla and sla["rate"], "rate"),
-        _card("SLA breaches", sla and sla["breached"], "count"),
-        _card("CSAT average (1-5)", sat and sat["average"], "score"),
-        _card("CSAT good", sat and sat["good_rate"], "rate"),
-        _card("Survey response rate", sat and sat["response_rate"], "rate"),
-        _card("Escalation rate to engineering", esc and esc["rate"], "rate"),
-        _card("Incidents", inc and inc["count"], "count"),
-        _card("Incident MTTA", inc and inc["mtta_hours"], "hours"),
-        _card("Incident MTTR", inc and inc["mttr_hours"], "hours"),
-        _card("Tickets per incident", inc and inc["tickets_per_incident"], "score"),
-        _card("Time to notify customers p50", inc and inc["notify"]["p50_hours"], "hours"),
-        _card("Time to notify customers p95", inc and inc["notify"]["p95_hours"], "hours"),
+        _card(N_("SLA attainment"), sla and sla["rate"], "rate"),
+        _card(N_("SLA breaches"), sla and sla["breached"], "count"),
+        _card(N_("CSAT average (1-5)"), sat and sat["average"], "score"),
+        _card(N_("CSAT good"), sat and sat["good_rate"], "rate"),
+        _card(N_("Survey response rate"), sat and sat["response_rate"], "rate"),
+        _card(N_("Escalation rate to engineering"), esc and esc["rate"], "rate"),
+        _card(N_("Incidents"), inc and inc["count"], "count"),
+        _card(N_("Incident MTTA"), inc and inc["mtta_hours"], "hours"),
+        _card(N_("Incident MTTR"), inc and inc["mttr_hours"], "hours"),
+        _card(N_("Tickets per incident"), inc and inc["tickets_per_incident"], "score"),
+        _card(N_("Time to notify customers p50"), inc and inc["notify"]["p50_hours"], "hours"),
+        _card(N_("Time to notify customers p95"), inc and inc["notify"]["p95_hours"], "hours"),
     ]
     return {
         "cards": cards,
