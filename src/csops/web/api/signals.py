@@ -7,8 +7,6 @@ CSOPS_SIGNALS_WEBHOOK_SECRET is set, an HMAC-SHA256 of the raw body in
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,6 +17,7 @@ from csops.domains.accounts.actor import Actor
 from csops.domains.signals import service
 from csops.domains.signals.schemas import AlertIn, AlertOut, ChangeIn, ChangeOut
 from csops.errors import NotFound, Unauthenticated
+from csops.integrations.github import client as github
 from csops.web.api.routing import ApiRoute
 from csops.web.api.scopes import require_scopes, scoped
 from csops.web.deps import OptionalPrincipal, SessionDep
@@ -34,9 +33,7 @@ async def signed_or_token(request: Request, principal: OptionalPrincipal) -> Act
     secret = request.app.state.settings.signals_webhook_secret
     signature = next((request.headers[h] for h in SIGNATURE_HEADERS if h in request.headers), None)
     if secret and signature is not None:
-        body = await request.body()
-        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        if hmac.compare_digest(signature.strip().lower(), expected):
+        if github.verify_signature(secret, await request.body(), signature.lower()):
             return Actor.system()
         raise Unauthenticated("the webhook signature does not match")
     if principal is None:
