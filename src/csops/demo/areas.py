@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from csops.db import Base, session_scope
+from csops.db import session_scope
+from csops.domains.notifications import manage
 
 ORDER = (
     "notifications",
@@ -59,19 +60,7 @@ def load_areas(
 
 
 def settle_history(engine: Engine) -> int:
-    """The demo's messages are history: mark its notifications delivered (at the time they
-    were written) and drop their delivery jobs, so a fresh demo does not try to email made-up
-    customers. Returns how many were settled."""
-    if "outbox_items" not in Base.metadata.tables:
-        return 0
+    """The demo's messages are history: mark them delivered so a fresh demo does not try to
+    email made-up customers. Returns how many were settled."""
     with session_scope(engine) as session:
-        settled = session.execute(  # type: ignore[attr-defined]
-            text(
-                "UPDATE outbox_items SET status = 'sent', sent_at = created_at"
-                " WHERE status = 'pending'"
-            )
-        ).rowcount
-        session.execute(
-            text("DELETE FROM jobs WHERE kind = 'notifications.deliver' AND state = 'queued'")
-        )
-    return int(settled or 0)
+        return manage.record_pending_as_delivered(session)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csops.domains.channels import mailids
-from csops.domains.notifications import jobs, service
+from csops.domains.notifications import jobs, manage, service
 from csops.domains.notifications.models import (
     ContactKind,
     ContactPoint,
@@ -254,3 +254,20 @@ def test_ticket_mail_gets_signed_message_id(db: Session, factories: SimpleNamesp
     assert len(items) == 1
     assert mailids.ticket_id_from_message_id(items[0].message_id) == ticket.id
     assert mailids.subject_token(ticket.id) in items[0].subject
+
+
+def test_bulk_history_is_recorded_as_delivered_without_jobs(db: Session) -> None:
+    items = service.notify(
+        db,
+        event_key="history-1",
+        kind="ticket",
+        template="generic",
+        context={"subject": "Old", "body": "Old news"},
+        address="old@customer.example",
+    )
+    assert items and items[0].status == OutboxStatus.pending
+    assert manage.record_pending_as_delivered(db) >= 1
+    db.expire_all()
+    row = db.get_one(OutboxItem, items[0].id)
+    assert row.status == OutboxStatus.sent and row.sent_at == row.created_at
+    assert db.query(Job).filter(Job.kind == "notifications.deliver").count() == 0
