@@ -491,13 +491,9 @@ def status_page(session: Session, at: datetime) -> Evidence:
 # Signals, changes, journeys ---------------------------------------------------------------
 
 
-def _first_table(*names: str) -> Table | None:
-    return next((t for t in (table(n) for n in names) if t is not None), None)
-
-
 @collector("signals_confirmed")
 def signals_confirmed(session: Session, at: datetime) -> Evidence:
-    suspected = _first_table("signal_suspects", "suspected_incidents")
+    suspected = table("signal_suspects")
     if suspected is None or "status" not in suspected.c:
         return MISSING
     total = count(session, suspected)
@@ -511,7 +507,7 @@ def signals_confirmed(session: Session, at: datetime) -> Evidence:
 
 
 def _changes() -> Table | None:
-    return _first_table("changes", "signal_changes")
+    return table("signal_changes")
 
 
 @collector("change_correlation")
@@ -646,53 +642,33 @@ def automations_in_use(session: Session, at: datetime) -> Evidence:
     return Evidence("partial" if active_rules or active_macros else "not_met", figure)
 
 
-def _reports() -> Table | None:
-    return _first_table("reports", "report_archive", "perception_reports")
-
-
-def _report_count(session: Session, at: datetime, kinds: tuple[str, ...], days: int) -> int | None:
-    reports = _reports()
-    if reports is None or "kind" not in reports.c or "created_at" not in reports.c:
-        return None
-    return count(
-        session,
-        reports,
-        reports.c.kind.in_(kinds),
-        reports.c.created_at >= at - timedelta(days=days),
-    )
+def _reports_made(
+    session: Session, at: datetime, kinds: tuple[str, ...], days: int, wanted: int, what: str
+) -> Evidence:
+    """Met when at least `wanted` reports of `kinds` were archived in the last `days`."""
+    reports = table("report_archive")
+    if reports is None:
+        return MISSING
+    since = reports.c.created_at >= at - timedelta(days=days)
+    made = count(session, reports, reports.c.kind.in_(kinds), since)
+    status: Status = "met" if made >= wanted else "partial" if made else "not_met"
+    return Evidence(status, f"{made} {what}")
 
 
 @collector("perception_reports")
 def perception_reports(session: Session, at: datetime) -> Evidence:
-    made = _report_count(session, at, ("weekly", "monthly"), 62)
-    if made is None:
-        return MISSING
-    return Evidence(
-        "met" if made >= 4 else "partial" if made else "not_met",
-        f"{made} weekly or monthly perception reports in 2 months",
-    )
+    what = "weekly or monthly perception reports in 2 months"
+    return _reports_made(session, at, ("weekly", "monthly"), 62, 4, what)
 
 
 @collector("perception_reports_monthly")
 def perception_reports_monthly(session: Session, at: datetime) -> Evidence:
-    made = _report_count(session, at, ("monthly",), 93)
-    if made is None:
-        return MISSING
-    return Evidence(
-        "met" if made >= 3 else "partial" if made else "not_met",
-        f"{made} monthly perception reports in 3 months",
-    )
+    return _reports_made(session, at, ("monthly",), 93, 3, "monthly perception reports in 3 months")
 
 
 @collector("daily_complaint_report")
 def daily_complaint_report(session: Session, at: datetime) -> Evidence:
-    made = _report_count(session, at, ("daily",), 7)
-    if made is None:
-        return MISSING
-    return Evidence(
-        "met" if made >= 5 else "partial" if made else "not_met",
-        f"{made} daily complaint reports in the last week",
-    )
+    return _reports_made(session, at, ("daily",), 7, 5, "daily complaint reports in the last week")
 
 
 @collector("kpis_per_team")
