@@ -136,7 +136,7 @@ def _run_in(session: Session, job_id: int, worker_id: str) -> Outcome:
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise _LeaseLost
-    log.info("job %s (%s) succeeded on attempt %d", job_id, kind, attempts)
+    log.debug("job %s (%s) succeeded on attempt %d", job_id, kind, attempts)
     return Outcome.succeeded
 
 

@@ -25,6 +25,7 @@ from csops.jobs.schedule import enqueue_due, sync_schedules
 
 log = logging.getLogger("csops.jobs")
 
+SQLITE_YIELD_SECONDS = 0.02
 MAX_ERROR_BACKOFF_SECONDS = 30.0
 
 
@@ -49,6 +50,9 @@ class Worker:
         self.poll_seconds = settings.worker_poll_seconds if poll_seconds is None else poll_seconds
         self.lease_seconds = lease_seconds
         self.concurrency = max(1, concurrency)
+        # On SQLite the worker shares the one connection with the web requests: after each
+        # busy tick it steps aside briefly, so a backlog of jobs cannot starve the pages.
+        self.yield_seconds = SQLITE_YIELD_SECONDS if engine.dialect.name == "sqlite" else 0.0
         if engine.dialect.name == "sqlite" and self.concurrency > 1:
             log.info("SQLite has one writer: worker concurrency reduced to 1")
             self.concurrency = 1
@@ -105,6 +109,8 @@ class Worker:
                     continue
                 if ran == 0:
                     stop_event.wait(self.poll_seconds)
+                elif self.yield_seconds:
+                    stop_event.wait(self.yield_seconds)
         log.info("worker %s stopped", self.worker_id)
 
     def start_in_thread(self) -> tuple[threading.Thread, threading.Event]:
