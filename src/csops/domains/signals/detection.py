@@ -30,7 +30,6 @@ from csops.engine.spikes import (
     scan_start,
     sensitivity_from_feedback,
 )
-from csops.engine.text import tokenize
 
 PRIOR_SHARE, PRIOR_WEIGHT = 0.01, 200.0
 
@@ -50,23 +49,15 @@ def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None
     ticket = session.get(Ticket, ticket_id)
     if ticket is None or session.get(ClusterTicket, ticket_id) is not None:
         return None
-    settings = get_settings()
     at = ticket.created_at
     text = ticket_text(session, ticket)
-    enc_row = state.state_row(session, state.ENCODER, lock=True)
-    encoder = state.load_encoder(enc_row)
-    vec = encoder.encode(text)
-    state.save_encoder(enc_row, encoder)
-    clusterer = state.load_clusterer(session, encoder.dim, settings.signals_cluster_threshold, at)
-    assignment = clusterer.assign(vec, tokenize(text), at=at.timestamp())
-    cluster = state.persist_cluster(
-        session, clusterer, assignment.cluster_id, created=assignment.created, at=at
-    )
+    placed = state.assign_ticket(session, text, at)
+    cluster = placed.cluster
     session.add(
         ClusterTicket(
             ticket_id=ticket.id,
             cluster_id=cluster.id,
-            similarity=assignment.similarity,
+            similarity=placed.similarity,
             service_id=ticket.service_id,
             organization_id=ticket.organization_id,
             customer_id=ticket.requester_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,10 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csops import clock
+from csops.config import get_settings
 from csops.domains.signals.models import ClusterTicket, EngineState, ProblemCluster
-from csops.engine.clustering import StreamingClusterer, vector_from_bytes, vector_to_bytes
+from csops.engine.clustering import (
+    StreamingClusterer,
+    Vector,
+    vector_from_bytes,
+    vector_to_bytes,
+)
 from csops.engine.spikes import SeasonalBaseline
-from csops.engine.text import HashedTfidf
+from csops.engine.text import HashedTfidf, tokenize
 
 ENCODER = "encoder"
 BASELINE = "baseline"
@@ -82,6 +89,30 @@ def load_clusterer(
             cannot_link=row.cannot_link or [],
         )
     return clusterer
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a ticket's text landed: its cluster row, similarity and the text's vector."""
+
+    cluster: ProblemCluster
+    similarity: float
+    vector: Vector
+
+
+def assign_ticket(session: Session, text: str, at: datetime) -> Placement:
+    """Encode a ticket's text and assign it to a problem cluster (serialised by a row lock)."""
+    enc_row = state_row(session, ENCODER, lock=True)
+    encoder = load_encoder(enc_row)
+    vec = encoder.encode(text)
+    save_encoder(enc_row, encoder)
+    threshold = get_settings().signals_cluster_threshold
+    clusterer = load_clusterer(session, encoder.dim, threshold, at)
+    assignment = clusterer.assign(vec, tokenize(text), at=at.timestamp())
+    cluster = persist_cluster(
+        session, clusterer, assignment.cluster_id, created=assignment.created, at=at
+    )
+    return Placement(cluster, assignment.similarity, vec)
 
 
 def persist_cluster(
