@@ -1,4 +1,5 @@
-"""`csops change record ...` for CI scripts, and `csops signals suspects` to list spikes."""
+"""`csops change record ...` for CI scripts, `csops signals suspects` to list spikes and
+`csops signals clusters` to list the live problem clusters."""
 
 from __future__ import annotations
 
@@ -93,6 +94,30 @@ def suspects(status: str = typer.Option("open", "--status")) -> None:
                 table.add_row(
                     str(s.id), s.title, f"{s.score:.1f}", s.started_at.isoformat(),
                     str(len(s.ticket_ids)), top,
+                )  # fmt: skip
+    finally:
+        engine.dispose()
+    console.print(table)
+
+
+@signals_app.command("clusters")
+@cli_command
+def clusters(limit: int = typer.Option(30, "--limit", min=1, max=200)) -> None:
+    """Live problem clusters, busiest in the last 24 hours first, with their corrections."""
+    engine = open_engine()
+    table = Table("id", "label", "24 h", "tickets", "last ticket", "notes")
+    try:
+        with session_scope(engine) as session:
+            for view in service.active_clusters(session, limit=limit):
+                row = view.row
+                notes = ["named"] if row.label_pinned else []
+                if view.note.get("split_from"):
+                    notes.append(f"split from #{view.note['split_from']}")
+                if row.cannot_link:
+                    notes.append("kept apart from " + ", ".join(f"#{c}" for c in row.cannot_link))
+                table.add_row(
+                    str(row.id), row.label, str(view.recent), str(row.count),
+                    row.last_at.strftime("%Y-%m-%d %H:%M"), "; ".join(notes),
                 )  # fmt: skip
     finally:
         engine.dispose()

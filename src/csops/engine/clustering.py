@@ -4,6 +4,11 @@ Each item joins the most similar cluster when the cosine similarity to its centr
 ``threshold``; otherwise it starts a new cluster, so the number of clusters is never given.
 Agents' corrections are kept: a renamed cluster keeps its name, merged clusters stay merged
 (the absorbed id redirects), and split clusters are never joined again by the batch repair.
+
+Repairs only merge whole clusters, from their sums and counts: ``recluster`` over the recent
+window (hourly) and ``consolidate`` over all active clusters (daily), with the settings in
+``TUNED`` per representation. Each cluster keeps a representative text (``sample``), the
+member nearest its centroid, which becomes its label unless an agent named it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,28 @@ from numpy.typing import NDArray
 from scipy.cluster.hierarchy import fcluster, linkage
 
 Vector = NDArray[np.float32]
+LABEL_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Settings tuned on BANKING77 for one representation (see bench/cluster_quality.py).
+
+    ``threshold``: cosine similarity to join a cluster while streaming. ``window_cut``: Ward
+    distance cut of the frequent repair over the recent window (``recluster(method="ward")``).
+    ``linkage`` and ``consolidate_cut``: the daily :meth:`StreamingClusterer.consolidate`.
+    """
+
+    threshold: float
+    window_cut: float
+    linkage: str
+    consolidate_cut: float
+
+
+TUNED = {
+    "tfidf": Tuning(threshold=0.30, window_cut=1.0, linkage="average", consolidate_cut=0.15),
+    "semantic": Tuning(threshold=0.80, window_cut=0.8, linkage="ward", consolidate_cut=0.043),
+}
 
 
 @dataclass
@@ -29,6 +56,8 @@ class Cluster:
     terms: dict[str, float] = field(default_factory=dict)
     cannot_link: set[int] = field(default_factory=set)
     last_at: float = 0.0
+    sample: str = ""
+    sample_vector: Vector | None = None
 
     @property
     def centroid(self) -> Vector:
@@ -42,9 +71,43 @@ class Cluster:
             keep = sorted(self.terms.items(), key=lambda kv: -kv[1])[:max_terms]
             self.terms = dict(keep)
 
+    def offer_sample(self, text: str, vec: Vector) -> None:
+        """Keep ``text`` as the representative when it is nearer the centroid than the kept one.
+
+        Both are scored against the current centroid. The kept sample's vector lives in memory
+        only; when it is unknown (restored from storage) the bar is the members' mean
+        similarity to the centroid, ``|total| / count``.
+        """
+        if not text.strip():
+            return
+        centroid = self.centroid
+        if not self.sample:
+            bar = -2.0
+        elif self.sample_vector is not None:
+            bar = float(centroid @ self.sample_vector)
+        else:
+            bar = float(np.linalg.norm(self.total)) / max(self.count, 1)
+        if float(centroid @ vec) > bar:
+            self.sample, self.sample_vector = text, np.asarray(vec, dtype=np.float32)
+
     def auto_label(self, n: int = 3) -> str:
+        if self.sample.strip():
+            return short_label(self.sample)
         ranked = sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         return " / ".join(t for t, _ in ranked)
+
+
+def short_label(text: str, limit: int = LABEL_CHARS) -> str:
+    """The first non-empty line, cut at a word boundary to ``limit`` characters with an ellipsis."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    line = " ".join(line.split())
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]
+    cut = head.rfind(" ")
+    if cut > limit // 2:
+        head = head[:cut]
+    return head.rstrip(" ,.;:-") + "\u2026"
 
 
 @dataclass(frozen=True)
@@ -84,7 +147,9 @@ class StreamingClusterer:
         return self._ids[best], float(sims[best])
 
     # -- streaming --------------------------------------------------------------------------
-    def assign(self, vec: Vector, tokens: Sequence[str] = (), at: float = 0.0) -> Assignment:
+    def assign(
+        self, vec: Vector, tokens: Sequence[str] = (), at: float = 0.0, *, text: str = ""
+    ) -> Assignment:
         best, sim = self.nearest(vec)
         if best is None or sim < self.threshold:
             cluster = self._new_cluster()
@@ -93,7 +158,7 @@ class StreamingClusterer:
         else:
             cluster = self.clusters[best]
             created = False
-        self._add(cluster, vec, tokens)
+        self._add(cluster, vec, tokens, text)
         cluster.last_at = max(cluster.last_at, at)
         return Assignment(cluster.id, sim, created)
 
@@ -110,13 +175,15 @@ class StreamingClusterer:
         self._ids.append(cid)
         return cluster
 
-    def _add(self, cluster: Cluster, vec: Vector, tokens: Sequence[str]) -> None:
+    def _add(self, cluster: Cluster, vec: Vector, tokens: Sequence[str], text: str = "") -> None:
         cluster.total += vec
         cluster.count += 1
         if tokens:
             cluster.add_terms(tokens)
-            if not cluster.label_pinned:
-                cluster.label = cluster.auto_label()
+        if text:
+            cluster.offer_sample(text, vec)
+        if (tokens or text) and not cluster.label_pinned:
+            cluster.label = cluster.auto_label()
         self._refresh_row(cluster.id)
 
     def _refresh_row(self, cluster_id: int) -> None:
@@ -163,6 +230,7 @@ class StreamingClusterer:
         target = self.clusters[self.resolve(target_id)]
         if source.id == target.id:
             return target
+        self._keep_better_sample(target, source)
         target.total += source.total
         target.count += source.count
         for term, weight in source.terms.items():
@@ -174,6 +242,26 @@ class StreamingClusterer:
         self._drop(source.id)
         self._refresh_row(target.id)
         return target
+
+    @staticmethod
+    def _keep_better_sample(target: Cluster, source: Cluster) -> None:
+        """Before a merge: keep the sample nearer the merged centroid.
+
+        A sample whose vector is unknown is stood in for by its cluster's centroid.
+        """
+        if not source.sample:
+            return
+        if not target.sample:
+            target.sample, target.sample_vector = source.sample, source.sample_vector
+            return
+        merged = target.total + source.total
+
+        def score(cluster: Cluster) -> float:
+            vec = cluster.sample_vector if cluster.sample_vector is not None else cluster.centroid
+            return float(vec @ merged)
+
+        if score(source) > score(target):
+            target.sample, target.sample_vector = source.sample, source.sample_vector
 
     def split(
         self, cluster_id: int, moved: NDArray[np.float32], label: str | None = None
@@ -195,20 +283,142 @@ class StreamingClusterer:
 
     # -- batch repair -----------------------------------------------------------------------
     def recluster(
-        self, vectors: NDArray[np.float32], cluster_ids: Sequence[int], *, cut: float | None = None
+        self,
+        vectors: NDArray[np.float32],
+        cluster_ids: Sequence[int],
+        *,
+        cut: float | None = None,
+        method: str = "average",
     ) -> list[int]:
-        """Re-cluster a recent window with average-linkage agglomerative clustering.
+        """Repair a recent window by merging clusters; returns the new cluster id of every item.
 
-        Each agglomerative group goes to the existing cluster most of its items belong to;
-        groups that join two clusters merge them unless an agent split them apart.
-        Returns the new cluster id of every item.
+        ``method="average"``: average-linkage agglomerative clustering of the window's items
+        with a cosine-similarity ``cut`` (default: the join threshold); each group goes to the
+        existing cluster most of its items belong to, and a group that holds at least half of
+        another cluster's window items merges that cluster in.
+        ``method="ward"``: :meth:`ward_merge` over the clusters present in the window, ``cut``
+        being a Ward distance (see there). Clusters an agent split apart are never merged.
         """
         current = [self.resolve(c) for c in cluster_ids]
         if len(current) < 3:
             return current
-        distance = 1.0 - (self.threshold if cut is None else cut)
+        if method == "ward":
+            self.ward_merge(current, TUNED["tfidf"].window_cut if cut is None else cut)
+        elif method == "average":
+            self._merge_linked_groups(vectors, current, self.threshold if cut is None else cut)
+        else:
+            raise ValueError(f"unknown repair method {method!r}")
+        return [self.resolve(c) for c in current]
+
+    def consolidate(self, tuning: Tuning | None = None) -> int:
+        """Merge across all active clusters (run it daily); returns how many merges were made.
+
+        ``tuning.linkage`` "average" merges while two clusters' mean pair similarity reaches
+        ``tuning.consolidate_cut``; "ward" merges up to a Ward distance of
+        ``consolidate_cut * sqrt(items held by the active clusters)`` (a Ward distance grows
+        with the square root of the sizes, so the decision is the same at any volume). Run it
+        once a day rather than at every repair: early merges of small clusters cannot be
+        undone and cost quality.
+        """
+        tuning = tuning or TUNED["tfidf"]
+        ids = list(self.clusters)
+        if tuning.linkage == "average":
+            return self.average_merge(ids, tuning.consolidate_cut)
+        items = sum(c.count for c in self.clusters.values())
+        return self.ward_merge(ids, tuning.consolidate_cut * float(np.sqrt(max(items, 1))))
+
+    def ward_merge(self, candidates: Iterable[int], cut: float) -> int:
+        """Agglomerate whole clusters by Ward's criterion until the cheapest merge exceeds ``cut``.
+
+        Works on the clusters' means (sum / count, so a spread-out cluster has a shorter mean)
+        and sizes only, so it needs no member vectors: merging ``a`` and ``b`` costs
+        ``sqrt(2 n_a n_b / (n_a + n_b)) * |m_a - m_b|`` (scipy's Ward distance). A fragment
+        joining a big cluster costs about ``sqrt(2 n_fragment) * |m_a - m_b|`` however big the
+        cluster grew, while two big distinct problems get dearer to merge as they grow. Pairs
+        an agent split apart are never merged. Returns how many merges were made.
+        """
+        return self._agglomerate(candidates, _Ward(), cut)
+
+    def average_merge(self, candidates: Iterable[int], cut: float) -> int:
+        """Agglomerate whole clusters by average linkage while the best pair's score >= ``cut``.
+
+        The score is the mean cosine over all cross pairs of members, ``(S_a . S_b) / (n_a
+        n_b)`` from the sums, so it is exactly item-level average linkage started from the
+        current clusters, and it does not depend on the clusters' sizes. Pairs an agent split
+        apart are never merged. Returns how many merges were made.
+        """
+        return self._agglomerate(candidates, _Average(), -cut)
+
+    def _agglomerate(self, candidates: Iterable[int], link: _Linkage, cut: float) -> int:
+        """Merge the cheapest pair while its cost is <= ``cut`` (costs from ``link``)."""
+        ids = sorted({self.resolve(c) for c in candidates} & self.clusters.keys())
+        if len(ids) < 2:
+            return 0
+        sizes = np.array([max(self.clusters[c].count, 1) for c in ids], dtype=np.float64)
+        totals = np.vstack([self.clusters[c].total for c in ids]).astype(np.float64)
+        link.start(totals, sizes)
+        blocked = self._blocked_pairs(ids)
+        cost = link.matrix()
+        cost[blocked] = np.inf
+        np.fill_diagonal(cost, np.inf)
+        alive = np.ones(len(ids), dtype=bool)
+        # Each row's cheapest partner, kept up to date, so a merge costs O(k) not O(k^2).
+        nearest = cost.argmin(axis=1)
+        best = cost[np.arange(len(ids)), nearest]
+        merges = 0
+        while True:
+            a = int(np.argmin(best))
+            b = int(nearest[a])
+            if not best[a] <= cut:
+                break
+            if self._absorbs(ids[b], ids[a], sizes[b], sizes[a]):
+                a, b = b, a
+            self.merge(ids[b], ids[a])
+            merges += 1
+            link.join(a, b)
+            sizes[a] += sizes[b]
+            alive[b] = False
+            blocked[a] |= blocked[b]
+            blocked[:, a] = blocked[a]
+            cost[b, :] = cost[:, b] = np.inf
+            best[b] = np.inf
+            row = link.row(a)
+            row[~alive | blocked[a]] = np.inf
+            row[a] = np.inf
+            cost[a, :] = cost[:, a] = row
+            nearest[a], best[a] = int(np.argmin(row)), float(row.min())
+            stale = np.flatnonzero(alive & ((nearest == a) | (nearest == b)))
+            stale = stale[stale != a]
+            if stale.size:
+                nearest[stale] = cost[stale].argmin(axis=1)
+                best[stale] = cost[stale, nearest[stale]]
+            cheaper = row < best
+            nearest[cheaper], best[cheaper] = a, row[cheaper]
+        return merges
+
+    def _absorbs(self, first: int, second: int, first_size: float, second_size: float) -> bool:
+        """Whether ``first`` should absorb ``second``: an agent's name wins, then size."""
+        pinned = self.clusters[first].label_pinned, self.clusters[second].label_pinned
+        if pinned[0] != pinned[1]:
+            return pinned[0]
+        return first_size > second_size
+
+    def _blocked_pairs(self, ids: list[int]) -> NDArray[np.bool_]:
+        """Which pairs of ``ids`` an agent split apart (cannot-link)."""
+        pos = {c: i for i, c in enumerate(ids)}
+        blocked = np.zeros((len(ids), len(ids)), dtype=bool)
+        for c in ids:
+            for other in self.clusters[c].cannot_link:
+                j = pos.get(self.resolve(other))
+                if j is not None:
+                    blocked[pos[c], j] = blocked[j, pos[c]] = True
+        return blocked
+
+    def _merge_linked_groups(
+        self, vectors: NDArray[np.float32], current: list[int], cut: float
+    ) -> None:
         tree = linkage(vectors.astype(np.float64), method="average", metric="cosine")
-        groups = fcluster(tree, t=distance, criterion="distance")
+        groups = fcluster(tree, t=1.0 - cut, criterion="distance")
         in_window: dict[int, int] = {}
         for c in current:
             in_window[c] = in_window.get(c, 0) + 1
@@ -224,8 +434,9 @@ class StreamingClusterer:
                 other, target = self.resolve(other), self.resolve(target)
                 blocked = other in self.clusters[target].cannot_link
                 if other != target and not blocked and 2 * n >= in_window.get(other, 1):
+                    if self._absorbs(other, target, 0.0, 1.0):  # only an agent's name swaps
+                        other, target = target, other
                     self.merge(other, target)
-        return [self.resolve(c) for c in current]
 
     # -- persistence ----------------------------------------------------------------------------
     def load_cluster(
@@ -238,6 +449,8 @@ class StreamingClusterer:
         label_pinned: bool = False,
         terms: dict[str, float] | None = None,
         cannot_link: Iterable[int] = (),
+        sample: str = "",
+        sample_vector: Vector | None = None,
     ) -> Cluster:
         cluster = self._new_cluster(cluster_id)
         cluster.total = np.asarray(total, dtype=np.float32).copy()
@@ -245,6 +458,9 @@ class StreamingClusterer:
         cluster.label, cluster.label_pinned = label, label_pinned
         cluster.terms = dict(terms or {})
         cluster.cannot_link = set(cannot_link)
+        cluster.sample = sample
+        if sample_vector is not None:
+            cluster.sample_vector = np.asarray(sample_vector, dtype=np.float32).copy()
         self._refresh_row(cluster_id)
         return cluster
 
@@ -257,7 +473,66 @@ class StreamingClusterer:
             "label_pinned": c.label_pinned,
             "terms": c.terms,
             "cannot_link": sorted(c.cannot_link),
+            "sample": c.sample,
         }
+
+
+class _Linkage:
+    """Merge costs between whole clusters, from their sums and sizes (lower merges first)."""
+
+    totals: NDArray[np.float64]
+    sizes: NDArray[np.float64]
+
+    def start(self, totals: NDArray[np.float64], sizes: NDArray[np.float64]) -> None:
+        self.totals, self.sizes = totals, sizes.copy()
+
+    def join(self, a: int, b: int) -> None:
+        self.totals[a] += self.totals[b]
+        self.sizes[a] += self.sizes[b]
+
+    def matrix(self) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def row(self, a: int) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+
+class _Average(_Linkage):
+    """Minus the mean cross-pair cosine: ``-(S_a . S_b) / (n_a n_b)``."""
+
+    def matrix(self) -> NDArray[np.float64]:
+        out: NDArray[np.float64] = -(self.totals @ self.totals.T) / np.outer(self.sizes, self.sizes)
+        return out
+
+    def row(self, a: int) -> NDArray[np.float64]:
+        out: NDArray[np.float64] = -(self.totals @ self.totals[a]) / (self.sizes * self.sizes[a])
+        return out
+
+
+class _Ward(_Linkage):
+    """scipy's Ward distance ``sqrt(2 n_a n_b / (n_a + n_b)) * |m_a - m_b|`` over the means."""
+
+    def start(self, totals: NDArray[np.float64], sizes: NDArray[np.float64]) -> None:
+        super().start(totals, sizes)
+        self.means = totals / sizes[:, None]
+        self.squares = (self.means * self.means).sum(axis=1)
+
+    def join(self, a: int, b: int) -> None:
+        super().join(a, b)
+        self.means[a] = self.totals[a] / self.sizes[a]
+        self.squares[a] = float(self.means[a] @ self.means[a])
+
+    def matrix(self) -> NDArray[np.float64]:
+        gap = self.squares[:, None] + self.squares[None, :] - 2.0 * self.means @ self.means.T
+        weight = 2.0 * np.outer(self.sizes, self.sizes) / (self.sizes[:, None] + self.sizes)
+        out: NDArray[np.float64] = np.sqrt(np.maximum(gap, 0.0) * weight)
+        return out
+
+    def row(self, a: int) -> NDArray[np.float64]:
+        gap = np.maximum(self.squares[a] + self.squares - 2.0 * (self.means @ self.means[a]), 0.0)
+        weight = 2.0 * self.sizes[a] * self.sizes / (self.sizes[a] + self.sizes)
+        out: NDArray[np.float64] = np.sqrt(gap * weight)
+        return out
 
 
 def vector_to_bytes(vec: Vector) -> bytes:

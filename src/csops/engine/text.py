@@ -1,8 +1,9 @@
 """Text representation for clustering customer reports.
 
-The default encoder needs no download: word (1-2 gram) and character (3-5 gram) features are
-hashed, weighted by a streaming IDF, and folded with signed hashing into a small dense vector
-(a count sketch, which keeps cosine similarity in expectation). English is lower-cased, lightly
+The default encoder needs no download: word (1-2 gram) and character (3-4 gram, within words)
+features are hashed (crc32, paid once per distinct token thanks to a per-encoder cache),
+weighted by sublinear TF times a streaming IDF, and folded with signed hashing into a small
+dense vector (a count sketch, which keeps cosine similarity in expectation). English is lower-cased, lightly
 stemmed and stop-word filtered; runs of CJK characters are segmented with jieba, loaded lazily.
 
 The optional semantic encoder (``csops[semantic]``) wraps sentence-transformers with the
@@ -37,6 +38,7 @@ STOP_WORDS = frozenset(
     up down out off am pm im ive id ill please hi hello thanks thank dear regards hey yes ok
     get got one still since yet 了 的 是 我 你 吗 呢 吧 啊 在 和 也 就 都 请 您""".split()
 )
+CHAR_SIZES = (3, 4)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 _jieba_lock = threading.Lock()
@@ -91,18 +93,25 @@ def _word_features(text: str) -> list[str]:
     return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
+def _token_char_grams(tok: str) -> list[str]:
+    if _CJK.match(tok):
+        padded = tok
+        sizes: tuple[int, ...] = (1, 2)
+    else:
+        padded = f" {tok} "
+        sizes = CHAR_SIZES
+    return [padded[i : i + n] for n in sizes for i in range(max(1, len(padded) - n + 1))]
+
+
 def _char_features(text: str) -> list[str]:
     feats: list[str] = []
     for tok in tokenize(text):
-        if _CJK.match(tok):
-            padded = tok
-            sizes: tuple[int, ...] = (1, 2)
-        else:
-            padded = f" {tok} "
-            sizes = (3, 4, 5)
-        for n in sizes:
-            feats.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+        feats.extend(_token_char_grams(tok))
     return feats
+
+
+def _hash(feature: str) -> int:
+    return crc32(feature.encode()) & _MASK
 
 
 class Encoder(Protocol):
@@ -112,16 +121,23 @@ class Encoder(Protocol):
     def encode_many(self, texts: Sequence[str], *, learn: bool = True) -> NDArray[np.float32]: ...
 
 
+_EMPTY = np.zeros(0, dtype=np.int64)
+_TOKEN_CACHE_MAX = 200_000
+
+
 @dataclass
 class HashedTfidf:
     """Streaming TF-IDF over hashed word + char n-grams, folded to ``dim`` dense dimensions.
 
     ``df``/``n_docs`` are the only state; they can be saved and restored with
-    :meth:`state`/:meth:`from_state`.
+    :meth:`state`/:meth:`from_state`. Encoding with ``learn=False`` leaves them alone, and
+    :meth:`learn` folds a batch of texts into them without encoding (the product learns in
+    batches). Each block (word unigrams + bigrams, char n-grams) is weighted by sublinear TF
+    times IDF and normalised before folding, so the char block's weight is ``char_weight``.
     """
 
     dim: int = 512
-    char_weight: float = 0.8
+    char_weight: float = 1.0
     name: str = "tfidf"
     n_docs: int = 0
     df: dict[int, int] = field(default_factory=dict)
@@ -132,37 +148,91 @@ class HashedTfidf:
         self._df_arr = np.zeros(1 << HASH_BITS, dtype=np.int32)
         for k, v in self.df.items():
             self._df_arr[int(k)] = v
+        # token -> (its word hash, its char n-gram hashes); tokens repeat, so hashing is paid
+        # once per distinct token instead of once per feature occurrence.
+        self._tokens: dict[str, tuple[int, NDArray[np.int64]]] = {}
+        self._pairs: dict[str, int] = {}
 
-    def _block(self, feats: list[str], learn: bool) -> tuple[NDArray[Any], NDArray[Any]]:
-        if not feats:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        hashes = np.fromiter((crc32(f.encode()) for f in feats), dtype=np.int64, count=len(feats))
-        idx, counts = np.unique(hashes & _MASK, return_counts=True)
-        if learn:
-            self._df_arr[idx] += 1
-        idf = np.log((1.0 + self.n_docs) / (1.0 + self._df_arr[idx])) + 1.0
-        weights = (1.0 + np.log(counts)) * idf
-        return idx, (weights / np.linalg.norm(weights)).astype(np.float32)
+    # -- features -----------------------------------------------------------------------------
+    def _token(self, tok: str) -> tuple[int, NDArray[np.int64]]:
+        hit = self._tokens.get(tok)
+        if hit is None:
+            if len(self._tokens) >= _TOKEN_CACHE_MAX:
+                self._tokens.clear()
+            grams = _token_char_grams(tok)
+            chars = np.fromiter((_hash(g) for g in grams), dtype=np.int64, count=len(grams))
+            hit = self._tokens[tok] = (_hash(tok), chars)
+        return hit
 
+    def _pair(self, pair: str) -> int:
+        hit = self._pairs.get(pair)
+        if hit is None:
+            if len(self._pairs) >= _TOKEN_CACHE_MAX:
+                self._pairs.clear()
+            hit = self._pairs[pair] = _hash(pair)
+        return hit
+
+    def _feature_ids(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Hashed word features (unigrams + bigrams) and char n-gram features of one text."""
+        toks = tokenize(text or "")
+        if not toks:
+            return _EMPTY, _EMPTY
+        cached = [self._token(t) for t in toks]
+        words = [w for w, _ in cached]
+        words.extend(self._pair(f"{a} {b}") for a, b in zip(toks, toks[1:], strict=False))
+        chars = cached[0][1] if len(cached) == 1 else np.concatenate([c for _, c in cached])
+        return np.array(words, dtype=np.int64), chars
+
+    # -- IDF -----------------------------------------------------------------------------------
+    def learn(self, texts: Iterable[str]) -> int:
+        """Fold texts into the document frequencies without encoding them; returns how many."""
+        n = 0
+        for text in texts:
+            words, chars = self._feature_ids(text)
+            self._df_arr[np.unique(np.concatenate((words, chars)))] += 1
+            n += 1
+        self.n_docs += n
+        return n
+
+    def _weights(
+        self, ids: NDArray[np.int64], log_n: float
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        idx, counts = np.unique(ids, return_counts=True)
+        weights = (1.0 + np.log(counts)) * (log_n - np.log1p(self._df_arr[idx]) + 1.0)
+        return idx, weights / np.sqrt(weights @ weights)
+
+    # -- encoding ------------------------------------------------------------------------------
     def encode_many(self, texts: Sequence[str], *, learn: bool = True) -> NDArray[np.float32]:
-        half = self.dim // 2
+        """Encode texts; with ``learn`` (the old default) each text updates the IDF first."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             if learn:
-                self.n_docs += 1
-            text = text or ""
-            for feats, weight, offset in (
-                (_word_features(text), 1.0, 0),
-                (_char_features(text), self.char_weight, half),
-            ):
-                idx, vals = self._block(feats, learn)
-                sign = np.where((idx >> (HASH_BITS - 1)) & 1, -weight, weight)
-                np.add.at(out[row], offset + (idx & (half - 1)), vals * sign)
-        return normalize_rows(out)
+                self.learn([text])
+            out[row] = self._encode_one(text)
+        return out
+
+    def _encode_one(self, text: str) -> NDArray[np.float32]:
+        words, chars = self._feature_ids(text)
+        if not words.size:
+            return np.zeros(self.dim, dtype=np.float32)
+        log_n = float(np.log1p(self.n_docs))
+        w_idx, w_val = self._weights(words, log_n)
+        c_idx, c_val = self._weights(chars, log_n)
+        half = self.dim // 2
+        idx = np.concatenate((w_idx, c_idx))
+        vals = np.concatenate((w_val, c_val * self.char_weight))
+        sign = 1 - 2 * ((idx >> (HASH_BITS - 1)) & 1)
+        pos = idx & (half - 1)
+        pos[w_idx.size :] += half
+        vec = np.bincount(pos, weights=vals * sign, minlength=self.dim)
+        norm = float(np.sqrt(vec @ vec))
+        out: NDArray[np.float32] = (vec / norm if norm else vec).astype(np.float32)
+        return out
 
     def encode(self, text: str, *, learn: bool = True) -> Vector:
-        out: Vector = self.encode_many([text], learn=learn)[0]
-        return out
+        if learn:
+            self.learn([text])
+        return self._encode_one(text)
 
     def state(self) -> dict[str, Any]:
         nz = np.flatnonzero(self._df_arr)
@@ -206,6 +276,14 @@ class SemanticEncoder:
     def encode_many(self, texts: Sequence[str], *, learn: bool = True) -> NDArray[np.float32]:
         vecs = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True)
         return np.asarray(vecs, dtype=np.float32)
+
+    def encode(self, text: str, *, learn: bool = True) -> Vector:
+        out: Vector = self.encode_many([text])[0]
+        return out
+
+    def learn(self, texts: Iterable[str]) -> int:
+        """Nothing to learn (the model is fixed); present so callers treat encoders alike."""
+        return sum(1 for _ in texts)
 
 
 def semantic_model_path() -> str:

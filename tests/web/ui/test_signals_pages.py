@@ -1,5 +1,6 @@
-"""Signals page through a real server: a suspected incident with its causes and sparkline,
-the cluster drill-down, dismiss (reason required) and confirm (becomes an incident)."""
+"""Signals pages through a real server: a suspected incident with its causes and sparkline,
+the cluster drill-down, dismiss (reason required) and confirm (becomes an incident); the
+cluster page's rename, merge and split forms (CSRF, history); suspects in the inbox."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from csops.domains.signals.models import (
     SuspectedIncident,
     SuspectStatus,
 )
+from tests.integration.signals.seeding import seed_cluster
 from tests.web.conftest import LiveServer
-from tests.web.ui.conftest import signed_in
+from tests.web.ui.conftest import signed_in, ticket
 
 
 def test_signals_page_confirm_and_dismiss(live: LiveServer) -> None:
@@ -62,3 +64,86 @@ def test_signals_page_confirm_and_dismiss(live: LiveServer) -> None:
     status_a, status_b, incident_id = live.seed(check)
     assert status_a == SuspectStatus.confirmed.value and incident_id is not None
     assert status_b == "dismissed:load test"
+
+
+def test_cluster_page_rename_merge_and_split(live: LiveServer) -> None:
+    live.user("sam@example.com", role=Role.agent)
+    card = ["card payment failed", "my card payment fails", "card payment declined"]
+    source, ticket_ids = live.seed(lambda s: seed_cluster(s, [*card, "change my pin", "pin reset"]))
+    other, _ = live.seed(lambda s: seed_cluster(s, ["refund not received"]))
+    sam = signed_in(live, "sam@example.com")
+    page = sam.get(f"/signals/clusters/{source}")
+    assert page.status_code == 200
+    assert f'value="{ticket_ids[0]}"' in page.text and "Split into a new problem" in page.text
+    assert f'<option value="{other}">' in page.text and "data-chart=" in page.text
+    # No CSRF token, no change.
+    refused = sam.client.post(f"/signals/clusters/{source}/rename", data={"label": "Nope"})
+    assert refused.status_code == 403
+    renamed = sam.post(f"/signals/clusters/{source}/rename", {"label": "Card <b>payments</b>"})
+    assert (
+        renamed.status_code == 303 and renamed.headers["location"] == f"/signals/clusters/{source}"
+    )
+    split = sam.post(
+        f"/signals/clusters/{source}/split", {"ticket_ids": [str(t) for t in ticket_ids[3:]]}
+    )
+    assert split.status_code == 303
+    new_id = int(split.headers["location"].rsplit("/", 1)[1])
+    assert new_id != source
+    shown = sam.get(f"/signals/clusters/{new_id}").text
+    assert f'href="/signals/clusters/{source}"' in shown and "Kept apart for good." in shown
+    everything = sam.post(
+        f"/signals/clusters/{source}/split", {"ticket_ids": [str(t) for t in ticket_ids[:3]]}
+    )
+    assert everything.status_code == 303
+    assert everything.headers["location"] == f"/signals/clusters/{source}"
+    merged = sam.post(f"/signals/clusters/{other}/merge", {"into_id": str(source)})
+    assert merged.status_code == 303 and merged.headers["location"] == f"/signals/clusters/{source}"
+    after = sam.get(f"/signals/clusters/{source}").text
+    assert "Card &lt;b&gt;payments&lt;/b&gt;" in after and "renamed it to" in after
+    assert f"merged problem #{other} into it" in after
+    assert "Merged into" in sam.get(f"/signals/clusters/{other}").text
+    assert sam.post("/signals/clusters/999999/split", {"ticket_ids": ["1"]}).status_code == 404
+
+    def check(session: Session) -> tuple[list[int], list[int], int | None, str, bool]:
+        a, b, c = (session.get(ProblemCluster, i) for i in (source, new_id, other))
+        assert a is not None and b is not None and c is not None
+        return a.cannot_link, b.cannot_link, c.merged_into_id, a.label, a.label_pinned
+
+    source_apart, new_apart, merged_into, label, pinned = live.seed(check)
+    assert source_apart == [new_id] and new_apart == [source] and merged_into == source
+    assert label == "Card <b>payments</b>" and pinned
+
+
+def test_open_suspects_in_the_inbox(live: LiveServer) -> None:
+    live.user("ivy@example.com", role=Role.agent)
+    in_spike, quiet = ticket(live, subject="Card fails"), ticket(live, subject="Other")
+
+    def seed(session: Session) -> None:
+        session.add(
+            SuspectedIncident(
+                key="inbox",
+                title="Spike: card payments on Payments",
+                score=12.3,
+                started_at=now() - timedelta(minutes=15),
+                evidence={},
+                ticket_ids=[in_spike],
+                causes=[
+                    {
+                        "ref": "change:1",
+                        "kind": "change",
+                        "score": 0.9,
+                        "title": "payments v2.14.0",
+                        "explanation": "deploy",
+                    }
+                ],
+            )  # fmt: skip
+        )
+
+    live.seed(seed)
+    inbox = signed_in(live, "ivy@example.com").get("/inbox").text
+    assert "signals-banner" in inbox and "Spike: card payments on Payments" in inbox
+    assert "payments v2.14.0" in inbox and "12.3" in inbox
+    assert inbox.count("signals-badge") == 1
+    row = inbox[inbox.index(f"/tickets/{in_spike}") :]
+    assert "signals-badge" in row[: row.index("</tr>")]
+    assert quiet

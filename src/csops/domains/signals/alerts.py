@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csops import clock
-from csops.domains.accounts.service import find_service
+from csops.domains.accounts.models import Service
 from csops.domains.signals.models import Alert, AlertStatus
 from csops.domains.signals.schemas import AlertIn
 from csops.errors import Invalid
 
-SERVICE_LABELS = ("service", "app", "job", "component")
+SERVICE_LABELS = ("service", "app", "job", "component", "namespace")
+# Deployment names often carry a role suffix the service catalogue leaves out (or the reverse).
+SERVICE_SUFFIXES = ("-api", "-svc", "-service", "-web", "-worker")
 ZERO_TIME = "0001-01-01"
 
 
@@ -46,6 +49,41 @@ def _service_from(labels: Mapping[str, Any]) -> str:
         if labels.get(key):
             return str(labels[key])[:100]
     return ""
+
+
+def _base_name(value: str) -> str:
+    """Lower-cased, spaces and underscores as dashes, without a common role suffix."""
+    name = re.sub(r"[\s_]+", "-", value.strip().lower())
+    for suffix in SERVICE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def match_service(session: Session, values: Sequence[str]) -> Service | None:
+    """The catalogue service the first matching value names: exactly by slug or name, else by
+    the names without a role suffix (``payments`` matches ``payments-api``); case-insensitive.
+
+    ``values`` are tried in order (the alert's service, app, job, component, namespace labels).
+    """
+    wanted = [str(v).strip() for v in values if v and str(v).strip()]
+    if not wanted:
+        return None
+    services = list(session.scalars(select(Service).order_by(Service.id)))
+    exact = {key: s for s in services for key in (s.slug.lower(), s.name.lower())}
+    loose: dict[str, Service] = {}
+    for s in services:
+        for key in (_base_name(s.slug), _base_name(s.name)):
+            loose.setdefault(key, s)
+    for value in wanted:
+        found = exact.get(value.lower()) or loose.get(_base_name(value))
+        if found is not None:
+            return found
+    return None
+
+
+def label_values(labels: Mapping[str, Any]) -> list[str]:
+    return [str(labels[key]) for key in SERVICE_LABELS if labels.get(key)]
 
 
 def from_alertmanager(payload: Mapping[str, Any]) -> list[AlertIn]:
@@ -124,7 +162,7 @@ def record_alert(
         closed.receive_count += 1
         closed.last_received_at = now
         return closed
-    service = find_service(session, alert.service) if alert.service else None
+    service = match_service(session, [alert.service, *label_values(alert.labels)])
     row = Alert(
         source=source,
         fingerprint=fp,

@@ -11,8 +11,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from csops import clock
+from csops.domains.accounts.models import Service
 from csops.domains.accounts.service import find_service
-from csops.domains.signals.alerts import _parse_time
+from csops.domains.signals.alerts import _parse_time, match_service
 from csops.domains.signals.models import Alert, Change, ChangeKind
 from csops.domains.signals.schemas import ChangeIn
 from csops.engine.correlation import Candidate
@@ -21,7 +22,7 @@ from csops.errors import Invalid
 
 def record_change(session: Session, data: ChangeIn) -> Change:
     """Store a change; the same ``external_id`` updates the earlier row (CI retries)."""
-    service = find_service(session, data.service)
+    service = find_service(session, data.service) or match_service(session, [data.service])
     row = None
     if data.external_id:
         row = session.scalar(select(Change).where(Change.external_id == data.external_id))
@@ -89,7 +90,13 @@ def candidates(
     lookback: timedelta = timedelta(hours=6),
     after: timedelta = timedelta(minutes=30),
 ) -> list[Candidate]:
-    """Alerts and changes near a spike that starts at ``start``, as engine candidates."""
+    """Alerts and changes near a spike that starts at ``start``, as engine candidates.
+
+    An alert or change matched to a catalogue service at intake is named by that service's
+    slug (its raw label may be an alias such as ``payments`` for ``payments-api``).
+    """
+    matched = match_service(session, services) if services else None
+    slugs = {sid: slug for sid, slug in session.execute(select(Service.id, Service.slug))}
     changes = session.scalars(
         select(Change).where(
             Change.started_at >= start - lookback, Change.started_at <= start + after
@@ -100,12 +107,18 @@ def candidates(
         Alert.starts_at <= start + after,
     )
     if services:
-        alert_q = alert_q.where(or_(Alert.service_name.in_(services), Alert.service_id.is_(None)))
+        alert_q = alert_q.where(
+            or_(
+                Alert.service_name.in_(services),
+                Alert.service_id.is_(None),
+                Alert.service_id == (matched.id if matched else -1),
+            )
+        )
     out = [
         Candidate(
             kind="change",
             ref=f"change:{c.id}",
-            service=c.service_name,
+            service=slugs.get(c.service_id or 0, c.service_name),
             at=c.started_at.timestamp(),
             title=f"{c.service_name} {c.version}".strip(),
             change_kind=c.kind.value,
@@ -117,7 +130,7 @@ def candidates(
         Candidate(
             kind="alert",
             ref=f"alert:{a.id}",
-            service=a.service_name or None,
+            service=slugs.get(a.service_id or 0, a.service_name) or None,
             at=a.starts_at.timestamp(),
             title=a.name,
         )

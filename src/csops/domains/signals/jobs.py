@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from csops.clock import now
 from csops.domains.signals.detection import process_ticket
-from csops.domains.signals.state import recluster_recent
+from csops.domains.signals.repair import recluster_recent
 from csops.jobs.registry import job
 from csops.jobs.schedule import register_schedule
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,3 +75,63 @@ class ChangeOut(BaseModel):
     url: str
     started_at: datetime
     finished_at: datetime | None
+
+
+class ClusterOut(BaseModel):
+    """A problem cluster with its last 24 hours of tickets, hour by hour (oldest first)."""
+
+    id: int
+    label: str
+    label_pinned: bool
+    count: int
+    last_at: datetime
+    created_at: datetime
+    merged_into_id: int | None
+    split_from: int | None = None
+    cannot_link: list[int]
+    hourly: list[int]
+    last_24h: int
+
+
+class ClusterTicketOut(BaseModel):
+    id: int
+    subject: str
+    status: str
+    created_at: datetime
+    similarity: float
+
+
+class ClusterEvent(BaseModel):
+    at: datetime
+    action: str
+    actor: str
+    actor_id: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ClusterDetail(ClusterOut):
+    terms: list[str]
+    split_into: list[int]
+    tickets: list[ClusterTicketOut]
+    history: list[ClusterEvent]
+
+
+class ClusterPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(min_length=1, max_length=200)
+
+
+class ClusterMerge(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    into_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class ClusterSplit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=500
+    )
+    label: str | None = Field(default=None, max_length=200)

@@ -7,11 +7,26 @@ from csops.domains.signals.changes import (
     list_changes,
     record_change,
 )
+from csops.domains.signals.clusters import (
+    ClusterView,
+    active_clusters,
+    cluster_detail,
+    get_cluster,
+    merge,
+    merge_targets,
+    rename,
+    split,
+)
 from csops.domains.signals.detection import process_ticket, service_sensitivity
-from csops.domains.signals.state import merge, rename
 from csops.domains.signals.suspects import confirm, dismiss, get_suspect, list_suspects
 
 __all__ = [
+    "ClusterView",
+    "active_clusters",
+    "cluster_detail",
+    "get_cluster",
+    "merge_targets",
+    "split",
     "candidates",
     "confirm",
     "dismiss",

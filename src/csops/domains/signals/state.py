@@ -1,24 +1,36 @@
 """Engine state in the database: encoder frequencies, seasonal baseline, problem clusters.
 
 Assignment is serialised by a row lock on the encoder state row (``SELECT ... FOR UPDATE`` on
-PostgreSQL; SQLite has a single writer), so any number of workers share one view and a
-restart loses nothing: every assignment commits its cluster, counts and frequencies together.
+PostgreSQL; SQLite has a single writer), so any number of workers share one view.
+
+Per ticket, the text is encoded with the stored document frequencies (``learn=False``) and
+the frequencies are folded in batches (every ``FOLD_EVERY`` tickets once there is some history,
+sooner at first, and in the hourly repair):
+the encoder row keeps a watermark ticket id, so a restart loses nothing, the next batch
+catches up. Each process caches the decoded encoder and the active clusters, keyed by random
+tokens that every writer of those rows renews (under the same row lock), so a worker reloads
+only what another worker (or an agent's correction) changed.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import threading
+import uuid
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from csops import clock
 from csops.config import get_settings
 from csops.domains.signals.models import ClusterTicket, EngineState, ProblemCluster
+from csops.domains.tickets.models import Message, Ticket
 from csops.engine.clustering import (
     StreamingClusterer,
     Vector,
@@ -31,12 +43,24 @@ from csops.engine.text import HashedTfidf, tokenize
 ENCODER = "encoder"
 BASELINE = "baseline"
 ACTIVE_DAYS = 14
+FOLD_EVERY = 200
+FOLD_FIRST = 10
+FOLD_MAX = 5000
+CACHE_FOR = timedelta(hours=1)
+CACHED_DATABASES = 8  # one in production; tests open many
+# Helper A's engine takes a representative text per cluster; older engines do not.
+TAKES_TEXT = "text" in inspect.signature(StreamingClusterer.assign).parameters
+_LOADS_SAMPLE = "sample" in inspect.signature(StreamingClusterer.load_cluster).parameters
 
 
-def state_row(session: Session, key: str, *, lock: bool = False) -> EngineState:
+def state_row(
+    session: Session, key: str, *, lock: bool = False, with_blob: bool = True
+) -> EngineState:
     query = select(EngineState).where(EngineState.key == key)
     if lock:
         query = query.with_for_update()
+    if not with_blob:
+        query = query.options(defer(EngineState.blob))
     row = session.scalar(query)
     if row is None:
         row = EngineState(key=key, state={}, blob=None, updated_at=clock.now())
@@ -53,8 +77,16 @@ def load_encoder(row: EngineState) -> HashedTfidf:
 
 def save_encoder(row: EngineState, encoder: HashedTfidf) -> None:
     row.blob = zlib.compress(json.dumps(encoder.state()).encode(), 6)
-    row.state = {"n_docs": encoder.n_docs, "dim": encoder.dim}
+    _update(row, n_docs=encoder.n_docs, dim=encoder.dim, encoder_token=_token())
     row.updated_at = clock.now()
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def _update(row: EngineState, **values: Any) -> None:
+    row.state = {**(row.state or {}), **values}  # a new dict, so the JSON column is saved
 
 
 def load_baseline(session: Session) -> tuple[EngineState, SeasonalBaseline]:
@@ -79,16 +111,101 @@ def load_clusterer(
         )
     )
     for row in rows:
-        clusterer.load_cluster(
-            row.id,
-            vector_from_bytes(row.centroid, dim),
-            row.count,
-            label=row.label,
-            label_pinned=row.label_pinned,
-            terms={k: float(v) for k, v in (row.terms or {}).items()},
-            cannot_link=row.cannot_link or [],
-        )
+        _load_row(clusterer, row)
     return clusterer
+
+
+def _load_row(clusterer: StreamingClusterer, row: ProblemCluster) -> None:
+    extra: dict[str, Any] = {}
+    if _LOADS_SAMPLE and not row.label_pinned:
+        extra["sample"] = row.label  # an unpinned label is the sample's first line
+    clusterer.load_cluster(
+        row.id,
+        vector_from_bytes(row.centroid, clusterer.dim),
+        row.count,
+        label=row.label,
+        label_pinned=row.label_pinned,
+        terms={k: float(v) for k, v in (row.terms or {}).items()},
+        cannot_link=row.cannot_link or [],
+        **extra,
+    )
+
+
+# -- in-process caches ----------------------------------------------------------------------
+
+
+@dataclass
+class _Cached:
+    token: str
+    value: Any
+    loaded_for: datetime | None = None
+
+
+_lock = threading.RLock()
+_encoders: dict[str, _Cached] = {}
+_clusterers: dict[str, _Cached] = {}
+
+
+def clear_caches() -> None:
+    """Forget the decoded encoder and clusters (what a restarted process starts with)."""
+    with _lock:
+        _encoders.clear()
+        _clusterers.clear()
+
+
+def _db_key(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def cached_encoder(session: Session, row: EngineState) -> HashedTfidf:
+    """The stored encoder, decoded once per process and again only after a fold."""
+    token = (row.state or {}).get("encoder_token")
+    key = _db_key(session)
+    with _lock:
+        hit = _encoders.get(key)
+        if token and hit is not None and hit.token == token:
+            return hit.value  # type: ignore[no-any-return]
+        if not token:
+            token = _token()
+            _update(row, encoder_token=token)
+        encoder = load_encoder(row)
+        if len(_encoders) >= CACHED_DATABASES:
+            _encoders.clear()
+        _encoders[key] = _Cached(token, encoder)
+        return encoder
+
+
+def _cached_clusterer(
+    session: Session, row: EngineState, dim: int, threshold: float, at: datetime
+) -> StreamingClusterer:
+    token = (row.state or {}).get("clusters_token")
+    key = f"{_db_key(session)}|{dim}|{threshold}"
+    hit = _clusterers.get(key)
+    fresh = hit is not None and hit.loaded_for is not None and abs(at - hit.loaded_for) < CACHE_FOR
+    if token and hit is not None and hit.token == token and fresh:
+        return hit.value  # type: ignore[no-any-return]
+    clusterer = load_clusterer(session, dim, threshold, at)
+    if len(_clusterers) >= CACHED_DATABASES:
+        _clusterers.clear()
+    _clusterers[key] = _Cached(str(token or ""), clusterer, at)
+    return clusterer
+
+
+def _renew_clusters_token(session: Session, row: EngineState, dim: int, threshold: float) -> None:
+    token = _token()
+    _update(row, clusters_token=token)
+    hit = _clusterers.get(f"{_db_key(session)}|{dim}|{threshold}")
+    if hit is not None:
+        hit.token = token
+
+
+def clusters_changed(session: Session) -> None:
+    """Every write to cluster rows outside the streaming path calls this (row-locked)."""
+    row = state_row(session, ENCODER, lock=True, with_blob=False)
+    _update(row, clusters_token=_token())
+
+
+# -- streaming assignment -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -100,19 +217,37 @@ class Placement:
     vector: Vector
 
 
-def assign_ticket(session: Session, text: str, at: datetime) -> Placement:
-    """Encode a ticket's text and assign it to a problem cluster (serialised by a row lock)."""
-    enc_row = state_row(session, ENCODER, lock=True)
-    encoder = load_encoder(enc_row)
-    vec = encoder.encode(text)
-    save_encoder(enc_row, encoder)
+def assign_ticket(
+    session: Session, text: str, at: datetime, *, ticket_id: int | None = None
+) -> Placement:
+    """Encode a ticket's text and assign it to a problem cluster (serialised by a row lock).
+
+    ``ticket_id``, when given, lets a ticket processed after a fold that passed its id (an
+    out-of-order worker) still be folded into the frequencies by the next batch.
+    """
+    enc_row = state_row(session, ENCODER, lock=True, with_blob=False)
     threshold = get_settings().signals_cluster_threshold
-    clusterer = load_clusterer(session, encoder.dim, threshold, at)
-    assignment = clusterer.assign(vec, tokenize(text), at=at.timestamp())
-    cluster = persist_cluster(
-        session, clusterer, assignment.cluster_id, created=assignment.created, at=at
-    )
+    with _lock:
+        try:
+            encoder = cached_encoder(session, enc_row)
+            vec = encoder.encode(text, learn=False)
+            clusterer = _cached_clusterer(session, enc_row, encoder.dim, threshold, at)
+            assignment = _assign(clusterer, vec, text, at)
+            cluster = persist_cluster(
+                session, clusterer, assignment.cluster_id, created=assignment.created, at=at
+            )
+            _renew_clusters_token(session, enc_row, encoder.dim, threshold)
+        except BaseException:
+            clear_caches()  # the cache may hold half of a write that is rolled back
+            raise
+    _count_for_fold(session, enc_row, ticket_id)
     return Placement(cluster, assignment.similarity, vec)
+
+
+def _assign(clusterer: StreamingClusterer, vec: Vector, text: str, at: datetime) -> Any:
+    if TAKES_TEXT:
+        return clusterer.assign(vec, tokenize(text), at=at.timestamp(), text=text)  # type: ignore[call-arg,unused-ignore]
+    return clusterer.assign(vec, tokenize(text), at=at.timestamp())
 
 
 def persist_cluster(
@@ -131,84 +266,119 @@ def persist_cluster(
     row.cannot_link = sorted(cluster.cannot_link)
     row.last_at = max(row.last_at, at) if row.last_at else at
     session.flush()
+    if row.id != cluster_id:
+        _rekey(clusterer, cluster_id, row)
     return row
 
 
-def rename(session: Session, *, cluster_id: int, label: str) -> ProblemCluster:
-    row = _cluster(session, cluster_id)
-    row.label, row.label_pinned = label[:200], True
-    return row
+def _rekey(clusterer: StreamingClusterer, engine_id: int, row: ProblemCluster) -> None:
+    """A new cluster gets the database's id, so the cached clusterer keeps naming rows."""
+    drop = getattr(clusterer, "_drop", None)
+    if drop is None:
+        raise RuntimeError("the clusterer cannot rename a cluster")  # the caches are cleared
+    cluster = clusterer.clusters[engine_id]
+    drop(engine_id)
+    moved = _load_row_from(clusterer, row, cluster)
+    moved.last_at = cluster.last_at
+    if hasattr(cluster, "sample_similarity"):
+        moved.sample_similarity = cluster.sample_similarity
 
 
-def merge(session: Session, *, source_id: int, target_id: int) -> ProblemCluster:
-    """Agents' merge: the source's tickets and centroid move to the target, and it stays merged."""
-    source, target = _cluster(session, source_id), _cluster(session, target_id)
-    if source.id == target.id or source.dim != target.dim:
-        return target
-    total = vector_from_bytes(target.centroid, target.dim) + vector_from_bytes(
-        source.centroid, source.dim
+def _load_row_from(clusterer: StreamingClusterer, row: ProblemCluster, cluster: Any) -> Any:
+    extra: dict[str, Any] = {}
+    if _LOADS_SAMPLE:
+        extra["sample"] = getattr(cluster, "sample", "")
+    return clusterer.load_cluster(
+        row.id,
+        cluster.total,
+        cluster.count,
+        label=cluster.label,
+        label_pinned=cluster.label_pinned,
+        terms=dict(cluster.terms),
+        cannot_link=set(cluster.cannot_link),
+        **extra,
     )
-    target.centroid = vector_to_bytes(total)
-    target.count += source.count
-    terms: dict[str, Any] = dict(target.terms or {})
-    for k, v in (source.terms or {}).items():
-        terms[k] = float(terms.get(k, 0.0)) + float(v)
-    target.terms = terms
-    source.merged_into_id = target.id
-    for link in session.scalars(select(ClusterTicket).where(ClusterTicket.cluster_id == source.id)):
-        link.cluster_id = target.id
-    session.flush()
-    return target
 
 
-def _cluster(session: Session, cluster_id: int) -> ProblemCluster:
-    from csops.errors import NotFound
-
-    row = session.get(ProblemCluster, cluster_id)
-    if row is None:
-        raise NotFound("no such cluster")
-    while row.merged_into_id is not None:
-        nxt = session.get(ProblemCluster, row.merged_into_id)
-        if nxt is None:
-            break
-        row = nxt
-    return row
+# -- document frequencies in batches --------------------------------------------------------
 
 
-def recluster_recent(session: Session, *, at: datetime, hours: int = 24, cut: float = 0.3) -> int:
-    """Batch repair: re-encode the recent window and merge clusters the agglomerative pass joins.
+def _count_for_fold(session: Session, row: EngineState, ticket_id: int | None) -> None:
+    pending = int((row.state or {}).get("unfolded", 0)) + 1
+    _update(row, unfolded=pending)
+    if pending >= fold_after(int((row.state or {}).get("n_docs", 0))):
+        fold_pending(session)
+    # This ticket's link is written after this step: behind the watermark (another worker
+    # folded a later ticket), it would be skipped by the next batch, so it is noted apart.
+    current = row.state or {}
+    if ticket_id is not None and ticket_id <= int(current.get("watermark", 0)):
+        _update(row, late=[*current.get("late", []), ticket_id][-FOLD_MAX:])
 
-    Agents' splits (cannot-link pairs) are respected by the engine; merges are recorded on the
-    rows (``merged_into_id``) exactly like an agent's merge. Returns how many clusters merged.
+
+def fold_after(n_docs: int) -> int:
+    """Fold often while the frequencies are young (a fold is cheap then), every 200 later."""
+    return min(FOLD_EVERY, max(FOLD_FIRST, n_docs // 4))
+
+
+def fold_pending(session: Session) -> int:
+    """Fold the texts of clustered tickets past the watermark into the frequencies.
+
+    Called every ``FOLD_EVERY`` assignments and by the hourly repair; returns how many texts
+    were folded. Idempotent: the watermark moves in the same transaction.
     """
-    from csops.domains.signals.detection import ticket_text
-    from csops.domains.tickets.models import Ticket
-
-    state_row(session, ENCODER, lock=True)
-    encoder = load_encoder(state_row(session, ENCODER))
-    links = list(
+    row = state_row(session, ENCODER, lock=True)
+    current = row.state or {}
+    watermark = int(current.get("watermark", 0))
+    late = [int(t) for t in current.get("late", [])]
+    ids = list(
         session.scalars(
-            select(ClusterTicket)
-            .where(ClusterTicket.created_at >= at - timedelta(hours=hours))
-            .order_by(ClusterTicket.created_at)
-            .limit(2000)
+            select(ClusterTicket.ticket_id)
+            .where(ClusterTicket.ticket_id > watermark)
+            .order_by(ClusterTicket.ticket_id)
+            .limit(FOLD_MAX)
         )
     )
-    if len(links) < 3:
+    if not ids and not late:
+        _update(row, unfolded=0)
         return 0
-    texts = []
-    for link in links:
-        ticket = session.get(Ticket, link.ticket_id)
-        texts.append(ticket_text(session, ticket) if ticket else "")
-    vectors = encoder.encode_many(texts, learn=False)
-    clusterer = load_clusterer(session, encoder.dim, cut, at)
-    known = [link.cluster_id for link in links if link.cluster_id in clusterer.clusters]
-    keep = [i for i, link in enumerate(links) if link.cluster_id in clusterer.clusters]
-    if len(keep) < 3:
-        return 0
-    clusterer.recluster(vectors[keep], known, cut=cut)
-    merged = 0
-    for source, target in clusterer.redirects.items():
-        merge(session, source_id=source, target_id=clusterer.resolve(target))
-        merged += 1
-    return merged
+    texts = ticket_texts(session, [*late, *ids])
+    encoder = load_encoder(row)
+    _learn(encoder, [texts.get(t, "") for t in [*late, *ids]])
+    save_encoder(row, encoder)
+    _update(row, watermark=max([watermark, *ids]), late=[], unfolded=0)
+    with _lock:
+        _encoders.pop(_db_key(session), None)
+    return len(ids) + len(late)
+
+
+def _learn(encoder: HashedTfidf, texts: Sequence[str]) -> None:
+    learn = getattr(encoder, "learn", None)
+    if learn is not None:
+        learn(texts)
+    else:
+        encoder.encode_many(texts, learn=True)
+
+
+def ticket_texts(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
+    """Subject and first message of each ticket, as the clustering reads them (two queries)."""
+    wanted = sorted(set(ticket_ids))
+    if not wanted:
+        return {}
+    subjects = {
+        tid: subject
+        for tid, subject in session.execute(
+            select(Ticket.id, Ticket.subject).where(Ticket.id.in_(wanted))
+        )
+    }
+    first = (
+        select(func.min(Message.id))
+        .where(Message.ticket_id.in_(wanted))
+        .group_by(Message.ticket_id)
+    )
+    bodies = {
+        tid: body
+        for tid, body in session.execute(
+            select(Message.ticket_id, Message.body_text).where(Message.id.in_(first))
+        )
+    }
+    return {tid: f"{subject}\n{bodies.get(tid) or ''}" for tid, subject in subjects.items()}

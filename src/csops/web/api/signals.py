@@ -1,6 +1,7 @@
 """JSON API of the signals area: alert intake (Alertmanager v4, Grafana, generic JSON),
-changes (JSON and GitHub's deployment_status shape), alert/change lists and suspected
-incidents. Intake takes a staff token with signals:write (Alertmanager's
+changes (JSON and GitHub's deployment_status shape), alert/change lists, suspected
+incidents, and problem clusters (list, detail, rename, merge, split: staff with
+signals:read / signals:write). Intake takes a staff token with signals:write (Alertmanager's
 ``http_config.authorization`` sends it as a bearer token) or, when
 CSOPS_SIGNALS_WEBHOOK_SECRET is set, an HMAC-SHA256 of the raw body in
 ``X-Hub-Signature-256`` (GitHub's header) or ``X-Csops-Signature``: ``sha256=<hex>``."""
@@ -15,9 +16,22 @@ from pydantic import BaseModel, ConfigDict
 
 from csops.domains.accounts.actor import Actor
 from csops.domains.signals import service
-from csops.domains.signals.schemas import AlertIn, AlertOut, ChangeIn, ChangeOut
+from csops.domains.signals.schemas import (
+    AlertIn,
+    AlertOut,
+    ChangeIn,
+    ChangeOut,
+    ClusterDetail,
+    ClusterEvent,
+    ClusterMerge,
+    ClusterOut,
+    ClusterPatch,
+    ClusterSplit,
+    ClusterTicketOut,
+)
 from csops.errors import NotFound, Unauthenticated
 from csops.integrations.github import client as github
+from csops.web.api.pagination import Id
 from csops.web.api.routing import ApiRoute
 from csops.web.api.scopes import require_scopes, scoped
 from csops.web.deps import OptionalPrincipal, SessionDep
@@ -133,3 +147,99 @@ def get_suspects(
     status: Annotated[str | None, Query(pattern="^(open|confirmed|dismissed)$")] = "open",
 ) -> list[SuspectOut]:
     return [SuspectOut.model_validate(s) for s in service.list_suspects(session, status=status)]
+
+
+# Problem clusters: what agents see and correct ---------------------------------------------
+
+Writer = Annotated[Actor, Depends(scoped("signals:write", staff=True))]
+CLUSTER_PROBLEMS: dict[int | str, dict[str, str]] = {
+    401: {"description": "Not signed in (problem+json)"},
+    403: {"description": "A scope is missing (problem+json)"},
+    404: {"description": "No such cluster, or not staff (problem+json)"},
+    409: {"description": "A cluster is merged already (problem+json)"},
+    422: {"description": "The request is not valid (problem+json)"},
+}
+
+
+def cluster_out(view: service.ClusterView) -> ClusterOut:
+    row = view.row
+    return ClusterOut(
+        id=row.id, label=row.label, label_pinned=row.label_pinned, count=row.count,
+        last_at=row.last_at, created_at=row.created_at, merged_into_id=row.merged_into_id,
+        split_from=view.note.get("split_from"), cannot_link=list(row.cannot_link or []),
+        hourly=view.hourly, last_24h=view.recent,
+    )  # fmt: skip
+
+
+def cluster_detail_out(view: service.ClusterView) -> ClusterDetail:
+    terms = sorted((view.row.terms or {}).items(), key=lambda kv: (-float(kv[1]), kv[0]))
+    history = [
+        ClusterEvent(
+            at=h["at"],
+            action=h["action"],
+            actor=h.get("actor", ""),
+            actor_id=h.get("actor_id"),
+            detail={k: v for k, v in h.items() if k not in ("at", "action", "actor", "actor_id")},
+        )  # fmt: skip
+        for h in view.note.get("history", [])
+    ]
+    return ClusterDetail(
+        **cluster_out(view).model_dump(),
+        terms=[t for t, _ in terms[:10]],
+        split_into=view.split_into,
+        tickets=[ClusterTicketOut(**t) for t in view.tickets],
+        history=history,
+    )
+
+
+@router.get(
+    "/signals/clusters", response_model=list[ClusterOut], responses=CLUSTER_PROBLEMS,
+    summary="Active problem clusters, busiest in the last 24 hours first",
+)  # fmt: skip
+def get_clusters(
+    session: SessionDep, actor: Reader, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[ClusterOut]:
+    return [cluster_out(v) for v in service.active_clusters(session, limit=limit)]
+
+
+@router.get(
+    "/signals/clusters/{cluster_id}", response_model=ClusterDetail, responses=CLUSTER_PROBLEMS,
+    summary="One problem cluster with its recent tickets and its corrections",
+)  # fmt: skip
+def get_cluster(cluster_id: Id, session: SessionDep, actor: Reader) -> ClusterDetail:
+    return cluster_detail_out(service.cluster_detail(session, cluster_id=cluster_id))
+
+
+@router.patch(
+    "/signals/clusters/{cluster_id}", response_model=ClusterDetail, responses=CLUSTER_PROBLEMS,
+    summary="Rename a cluster (the label is kept from then on)",
+)  # fmt: skip
+def patch_cluster(
+    cluster_id: Id, data: ClusterPatch, session: SessionDep, actor: Writer
+) -> ClusterDetail:
+    row = service.rename(session, cluster_id=cluster_id, label=data.label, actor=actor)
+    return cluster_detail_out(service.cluster_detail(session, cluster_id=row.id))
+
+
+@router.post(
+    "/signals/clusters/{cluster_id}/merge", response_model=ClusterDetail,
+    responses=CLUSTER_PROBLEMS, summary="Merge a cluster into another (for good)",
+)  # fmt: skip
+def merge_cluster(
+    cluster_id: Id, data: ClusterMerge, session: SessionDep, actor: Writer
+) -> ClusterDetail:
+    row = service.merge(session, source_id=cluster_id, target_id=data.into_id, actor=actor)
+    return cluster_detail_out(service.cluster_detail(session, cluster_id=row.id))
+
+
+@router.post(
+    "/signals/clusters/{cluster_id}/split", status_code=201, response_model=ClusterDetail,
+    responses=CLUSTER_PROBLEMS, summary="Split tickets off into a new cluster, kept apart",
+)  # fmt: skip
+def split_cluster(
+    cluster_id: Id, data: ClusterSplit, session: SessionDep, actor: Writer
+) -> ClusterDetail:
+    row = service.split(
+        session, cluster_id=cluster_id, ticket_ids=data.ticket_ids, label=data.label, actor=actor
+    )
+    return cluster_detail_out(service.cluster_detail(session, cluster_id=row.id))

@@ -131,6 +131,7 @@
         try {
           var spec = JSON.parse(canvas.getAttribute("data-chart"));
           spec.options = Object.assign({responsive: true, maintainAspectRatio: false, animation: false}, spec.options || {});
+          if (spec.options.csopsTime) { timeAxis(spec); }
           new Chart(canvas, spec);
           canvas.setAttribute("data-drawn", "1");
         } catch (err) {
@@ -138,6 +139,58 @@
         }
       });
     });
+  }
+
+  // Signals: an x axis in epoch milliseconds shown as the viewer's local time, tooltips that
+  // read a point's own label, and datasets flagged csopsLines drawn as dashed vertical lines
+  // (the changes and alerts on the same time axis as the ticket counts).
+  function clock(ms, withDay) {
+    var d = new Date(ms);
+    var hm = d.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+    return withDay ? d.toLocaleDateString([], {month: "short", day: "numeric"}) + " " + hm : hm;
+  }
+
+  var eventLines = {
+    id: "csopsLines",
+    beforeDatasetsDraw: function (chart) {
+      var area = chart.chartArea;
+      var x = chart.scales.x;
+      var ctx = chart.ctx;
+      chart.data.datasets.forEach(function (set, i) {
+        if (!set.csopsLines || !chart.isDatasetVisible(i)) { return; }
+        ctx.save();
+        ctx.strokeStyle = set.borderColor || "#667085";
+        ctx.globalAlpha = 0.55;
+        ctx.setLineDash([4, 4]);
+        ctx.lineWidth = 1;
+        (set.data || []).forEach(function (point) {
+          var px = x.getPixelForValue(point.x);
+          if (px < area.left || px > area.right) { return; }
+          ctx.beginPath();
+          ctx.moveTo(px, area.top);
+          ctx.lineTo(px, area.bottom);
+          ctx.stroke();
+        });
+        ctx.restore();
+      });
+    }
+  };
+
+  function timeAxis(spec) {
+    var scales = spec.options.scales || {};
+    if (scales.x) {
+      scales.x.ticks = Object.assign({}, scales.x.ticks, {callback: function (v) { return clock(v, false); }});
+    }
+    var plugins = spec.options.plugins = spec.options.plugins || {};
+    plugins.tooltip = Object.assign({}, plugins.tooltip, {callbacks: {
+      title: function (items) { return items.length ? clock(items[0].parsed.x, true) : ""; },
+      label: function (item) {
+        var raw = item.raw || {};
+        if (raw.label) { return raw.label; }
+        return (item.dataset.label ? item.dataset.label + ": " : "") + item.parsed.y;
+      }
+    }});
+    spec.plugins = (spec.plugins || []).concat([eventLines]);
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.integration.signals.seeding import seed_cluster
 from tests.web.matrix_plugins import Rows
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "alertmanager"
@@ -19,6 +20,31 @@ def _fixture(name: str) -> dict[str, Any]:
     return data
 
 
+CL = "/api/v1/signals/clusters"
+TEXTS = ["card payment failed", "card payment declined"]
+
+
+def _cluster(w: Any) -> tuple[int, list[int]]:
+    made: tuple[int, list[int]] = w.desk.seed(lambda session: seed_cluster(session, TEXTS))
+    return made
+
+
+def _fresh_cluster(w: Any) -> int:
+    """A new cluster per writing call; the split body made it already (bodies come first)."""
+    ready = w.ids.pop("signals_split_cluster", None)
+    return int(ready) if ready is not None else _cluster(w)[0]
+
+
+def _split_body(w: Any) -> dict[str, Any]:
+    cluster_id, ticket_ids = _cluster(w)
+    w.ids["signals_split_cluster"] = cluster_id
+    return {"ticket_ids": ticket_ids[:1], "label": "Matrix split"}
+
+
+def prepare(w: Any) -> None:
+    w.ids["cluster_id"] = _cluster(w)[0]
+
+
 ROWS = Rows(
     expect={
         ("POST", "/api/v1/integrations/alertmanager"): WRITE,
@@ -29,6 +55,11 @@ ROWS = Rows(
         ("POST", "/api/v1/changes"): CREATE,
         ("GET", "/api/v1/changes"): READ,
         ("GET", "/api/v1/signals/suspects"): READ,
+        ("GET", CL): READ,
+        ("GET", CL + "/{cluster_id}"): READ,
+        ("PATCH", CL + "/{cluster_id}"): WRITE,
+        ("POST", CL + "/{cluster_id}/merge"): WRITE,
+        ("POST", CL + "/{cluster_id}/split"): CREATE,
     },
     bodies={
         ("POST", "/api/v1/integrations/alertmanager"): lambda w: _fixture("firing.json"),
@@ -38,5 +69,10 @@ ROWS = Rows(
         ),
         ("POST", "/api/v1/alerts"): lambda w: {"name": "Matrix alert", "service": "payments"},
         ("POST", "/api/v1/changes"): lambda w: {"service": "payments", "version": "v1"},
+        ("PATCH", CL + "/{cluster_id}"): lambda w: {"label": "Matrix label"},
+        ("POST", CL + "/{cluster_id}/merge"): lambda w: {"into_id": _cluster(w)[0]},
+        ("POST", CL + "/{cluster_id}/split"): _split_body,
     },
+    prepare=prepare,
+    fresh={"cluster_id": _fresh_cluster},
 )

@@ -1,0 +1,99 @@
+"""Merging problem clusters (an agent's merge and the batch repair's) and the batch repair.
+
+The hourly repair folds pending document frequencies, re-encodes the recent window and lets
+the agglomerative pass of the engine merge fragments of one problem; agents' splits
+(cannot-link pairs) are never joined again, and every merge is recorded on the rows
+(``merged_into_id``) exactly like an agent's merge.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from csops.domains.signals.models import ClusterTicket, ProblemCluster
+from csops.domains.signals.state import (
+    ENCODER,
+    clusters_changed,
+    fold_pending,
+    load_clusterer,
+    load_encoder,
+    state_row,
+    ticket_texts,
+)
+from csops.engine.clustering import vector_from_bytes, vector_to_bytes
+
+
+def merge_rows(session: Session, *, source_id: int, target_id: int) -> ProblemCluster:
+    """The source's tickets, centroid and terms move to the target; the source redirects.
+
+    Rows kept apart from the source (an agent's split) are kept apart from the target too.
+    """
+    source = session.get(ProblemCluster, source_id)
+    target = session.get(ProblemCluster, target_id)
+    if source is None or target is None:
+        raise LookupError("no such cluster")
+    if source.id == target.id or source.dim != target.dim:
+        return target
+    total = vector_from_bytes(target.centroid, target.dim) + vector_from_bytes(
+        source.centroid, source.dim
+    )
+    target.centroid = vector_to_bytes(total)
+    target.count += source.count
+    terms: dict[str, Any] = dict(target.terms or {})
+    for k, v in (source.terms or {}).items():
+        terms[k] = float(terms.get(k, 0.0)) + float(v)
+    target.terms = terms
+    apart = (set(target.cannot_link or []) | set(source.cannot_link or [])) - {
+        source.id,
+        target.id,
+    }
+    target.cannot_link = sorted(apart)
+    for other_id in apart:
+        other = session.get(ProblemCluster, other_id)
+        if other is not None:
+            other.cannot_link = sorted(({*(other.cannot_link or [])} - {source.id}) | {target.id})
+    target.last_at = max(target.last_at, source.last_at)
+    source.merged_into_id = target.id
+    for link in session.scalars(select(ClusterTicket).where(ClusterTicket.cluster_id == source.id)):
+        link.cluster_id = target.id
+    session.flush()
+    return target
+
+
+def recluster_recent(session: Session, *, at: datetime, hours: int = 24, cut: float = 0.3) -> int:
+    """Batch repair: re-encode the recent window and merge clusters the agglomerative pass joins.
+
+    Agents' splits (cannot-link pairs) are respected by the engine; merges are recorded on the
+    rows (``merged_into_id``) exactly like an agent's merge. Returns how many clusters merged.
+    """
+    fold_pending(session)
+    encoder = load_encoder(state_row(session, ENCODER, lock=True))
+    links = list(
+        session.scalars(
+            select(ClusterTicket)
+            .where(ClusterTicket.created_at >= at - timedelta(hours=hours))
+            .order_by(ClusterTicket.created_at)
+            .limit(2000)
+        )
+    )
+    if len(links) < 3:
+        return 0
+    texts = ticket_texts(session, [link.ticket_id for link in links])
+    clusterer = load_clusterer(session, encoder.dim, cut, at)
+    keep = [i for i, link in enumerate(links) if link.cluster_id in clusterer.clusters]
+    if len(keep) < 3:
+        return 0
+    vectors = encoder.encode_many([texts.get(links[i].ticket_id, "") for i in keep], learn=False)
+    clusterer.recluster(np.asarray(vectors), [links[i].cluster_id for i in keep], cut=cut)
+    merged = 0
+    for source, target in clusterer.redirects.items():
+        merge_rows(session, source_id=source, target_id=clusterer.resolve(target))
+        merged += 1
+    if merged:
+        clusters_changed(session)
+    return merged
