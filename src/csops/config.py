@@ -58,8 +58,15 @@ class Settings(BaseSettings):
     # Domains add their settings below, one commented block each.
 
     # signals
-    signals_cluster_threshold: float = Field(
-        default=0.3, description="Cosine similarity a ticket needs to join a problem cluster"
+    signals_representation: Literal["tfidf", "semantic"] = Field(
+        default="tfidf",
+        description="Text representation for problem clusters: tfidf, or semantic (csops[semantic])",
+    )
+    signals_cluster_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Cosine similarity to join a problem cluster; empty: tuned (tfidf 0.3, semantic 0.8)",
     )
     signals_sensitivity: float = Field(
         default=1.0, description="Spike detector sensitivity (higher fires on smaller bursts)"

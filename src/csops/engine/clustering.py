@@ -167,13 +167,16 @@ class StreamingClusterer:
         self._next_id = max(self._next_id, cid + 1)
         cluster = Cluster(id=cid, total=np.zeros(self.dim, dtype=np.float32))
         self.clusters[cid] = cluster
+        self._append_row(cid)
+        return cluster
+
+    def _append_row(self, cluster_id: int) -> None:
         if len(self._ids) == self._matrix.shape[0]:
             grown = np.zeros((2 * self._matrix.shape[0], self.dim), dtype=np.float32)
             grown[: len(self._ids)] = self._matrix[: len(self._ids)]
             self._matrix = grown
-        self._row[cid] = len(self._ids)
-        self._ids.append(cid)
-        return cluster
+        self._row[cluster_id] = len(self._ids)
+        self._ids.append(cluster_id)
 
     def _add(self, cluster: Cluster, vec: Vector, tokens: Sequence[str], text: str = "") -> None:
         cluster.total += vec
@@ -199,6 +202,21 @@ class StreamingClusterer:
         if moved != cluster_id:
             self._row[moved] = row
         del self.clusters[cluster_id]
+
+    def rekey(self, old_id: int, new_id: int) -> Cluster:
+        """Give a cluster another id (a store's primary key), keeping everything it holds."""
+        if new_id == old_id:
+            return self.clusters[old_id]
+        if new_id in self.clusters:
+            raise ValueError(f"cluster {new_id} already exists")
+        cluster = self.clusters[old_id]
+        self._drop(old_id)
+        cluster.id = new_id
+        self.clusters[new_id] = cluster
+        self._next_id = max(self._next_id, new_id + 1)
+        self._append_row(new_id)
+        self._refresh_row(new_id)
+        return cluster
 
     def expire(
         self, now: float, *, singleton_ttl: float = 86400.0, idle_ttl: float = 14 * 86400.0

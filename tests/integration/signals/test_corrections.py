@@ -26,7 +26,7 @@ def _row(db: Session, cluster_id: int) -> ProblemCluster:
 def test_the_repair_joins_fragments_nobody_split(db: Session) -> None:
     a, _ = seed_cluster(db, CARD[:3])
     b, _ = seed_cluster(db, CARD[3:])
-    assert repair.recluster_recent(db, at=now(), cut=0.3) == 1
+    assert repair.recluster_recent(db, at=now()) == 1
     assert {_row(db, a).merged_into_id, _row(db, b).merged_into_id} - {None} <= {a, b}
 
 
@@ -35,12 +35,12 @@ def test_a_split_is_never_joined_again_by_the_repair(db: Session) -> None:
     new = clusters.split(db, cluster_id=source, ticket_ids=ticket_ids[3:], actor=Actor.system())
     assert _row(db, source).cannot_link == [new.id] and new.cannot_link == [source]
     assert not new.label_pinned and new.label
-    assert repair.recluster_recent(db, at=now(), cut=0.3) == 0
+    assert repair.recluster_recent(db, at=now()) == 0
     assert _row(db, source).merged_into_id is None and new.merged_into_id is None
     # Merging a third fragment into one side keeps it apart from the other side too.
     third, _ = seed_cluster(db, ["card payment failed at the shop"])
     clusters.merge(db, source_id=third, target_id=new.id)
-    assert repair.recluster_recent(db, at=now(), cut=0.3) == 0
+    assert repair.recluster_recent(db, at=now()) == 0
     history = clusters.cluster_detail(db, cluster_id=source).note["history"]
     assert [h["action"] for h in history] == ["split-off"]
     assert clusters.cluster_detail(db, cluster_id=new.id).note["split_from"] == source

@@ -84,7 +84,6 @@ def test_streaming_respects_corrections_made_while_cached(db: Session) -> None:
     assert db.get(ProblemCluster, pin.id).count == 1  # type: ignore[union-attr]
 
 
-@pytest.mark.skipif(not state.TAKES_TEXT, reason="the engine keeps no representative text")
 def test_labels_are_a_representative_subject_until_an_agent_names_them(db: Session) -> None:
     first = _process(db, CARD, 0)
     assert first.label == CARD  # the subject line, not "card / payment / fail"

@@ -35,7 +35,7 @@ def test_batch_repair_merges_fragments_and_agent_merge_redirects(db: Session) ->
             db.add(ClusterTicket(ticket_id=t.id, cluster_id=row.id, similarity=1.0,
                                  created_at=NOW - timedelta(minutes=10 - m)))  # fmt: skip
     db.flush()
-    merged = repair.recluster_recent(db, at=NOW, cut=0.3)
+    merged = repair.recluster_recent(db, at=NOW)
     assert merged == 2
     card_ids = {rows[i][0].id for i in range(3)}
     survivors = [r for r, _ in rows[:3] if r.merged_into_id is None]

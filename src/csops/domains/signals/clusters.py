@@ -177,7 +177,7 @@ def split(
         raise Invalid(f"not in cluster #{source.id}: {shown}")
     if len(moving) == len(links):
         raise Invalid("a split must leave tickets in the cluster; rename it instead")
-    encoder = state.cached_encoder(session, enc_row)
+    encoder = state.active_encoder(session, enc_row)
     if encoder.dim != source.dim:
         raise Conflict("the cluster comes from another text representation")
     texts = state.ticket_texts(session, [link.ticket_id for link in moving])

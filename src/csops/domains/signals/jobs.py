@@ -1,5 +1,6 @@
-"""Background jobs: cluster one new ticket and run spike detection for its keys; and the
-hourly batch repair of the last day's clusters (drift in the streaming assignment)."""
+"""Background jobs: cluster one new ticket and run spike detection for its keys; the hourly
+batch repair of the last day's clusters (drift in the streaming assignment); and the daily
+consolidation across every active cluster (one problem reported over several days)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from csops.clock import now
 from csops.domains.signals.detection import process_ticket
-from csops.domains.signals.repair import recluster_recent
+from csops.domains.signals.repair import consolidate_active, recluster_recent
 from csops.jobs.registry import job
 from csops.jobs.schedule import register_schedule
 
@@ -26,3 +27,12 @@ def recluster_job(session: Session, payload: dict[str, Any]) -> None:
 
 
 register_schedule("signals.recluster", "17 * * * *", "signals.recluster")
+
+
+@job("signals.consolidate")
+def consolidate_job(session: Session, payload: dict[str, Any]) -> None:
+    """Daily merge across all active clusters (once a day: early merges cannot be undone)."""
+    consolidate_active(session, at=now())
+
+
+register_schedule("signals.consolidate", "43 3 * * *", "signals.consolidate")

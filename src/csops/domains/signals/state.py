@@ -14,7 +14,6 @@ only what another worker (or an agent's correction) changed.
 
 from __future__ import annotations
 
-import inspect
 import json
 import threading
 import uuid
@@ -32,13 +31,17 @@ from csops.config import get_settings
 from csops.domains.signals.models import ClusterTicket, EngineState, ProblemCluster
 from csops.domains.tickets.models import Message, Ticket
 from csops.engine.clustering import (
+    TUNED,
+    Assignment,
     StreamingClusterer,
+    Tuning,
     Vector,
     vector_from_bytes,
     vector_to_bytes,
 )
 from csops.engine.spikes import SeasonalBaseline
-from csops.engine.text import HashedTfidf, tokenize
+from csops.engine.text import Encoder, HashedTfidf, make_encoder, semantic_available, tokenize
+from csops.errors import Invalid
 
 ENCODER = "encoder"
 BASELINE = "baseline"
@@ -48,9 +51,6 @@ FOLD_FIRST = 10
 FOLD_MAX = 5000
 CACHE_FOR = timedelta(hours=1)
 CACHED_DATABASES = 8  # one in production; tests open many
-# Helper A's engine takes a representative text per cluster; older engines do not.
-TAKES_TEXT = "text" in inspect.signature(StreamingClusterer.assign).parameters
-_LOADS_SAMPLE = "sample" in inspect.signature(StreamingClusterer.load_cluster).parameters
 
 
 def state_row(
@@ -116,9 +116,7 @@ def load_clusterer(
 
 
 def _load_row(clusterer: StreamingClusterer, row: ProblemCluster) -> None:
-    extra: dict[str, Any] = {}
-    if _LOADS_SAMPLE and not row.label_pinned:
-        extra["sample"] = row.label  # an unpinned label is the sample's first line
+    # An unpinned label is the representative ticket's first line: it stands in for the sample.
     clusterer.load_cluster(
         row.id,
         vector_from_bytes(row.centroid, clusterer.dim),
@@ -127,7 +125,7 @@ def _load_row(clusterer: StreamingClusterer, row: ProblemCluster) -> None:
         label_pinned=row.label_pinned,
         terms={k: float(v) for k, v in (row.terms or {}).items()},
         cannot_link=row.cannot_link or [],
-        **extra,
+        sample="" if row.label_pinned else row.label,
     )
 
 
@@ -144,6 +142,7 @@ class _Cached:
 _lock = threading.RLock()
 _encoders: dict[str, _Cached] = {}
 _clusterers: dict[str, _Cached] = {}
+_semantic: Encoder | None = None
 
 
 def clear_caches() -> None:
@@ -155,6 +154,40 @@ def clear_caches() -> None:
 
 def _db_key(session: Session) -> str:
     return str(session.get_bind().engine.url)
+
+
+def representation() -> str:
+    return get_settings().signals_representation
+
+
+def tuning() -> Tuning:
+    """The clustering settings tuned for the configured representation."""
+    return TUNED[representation()]
+
+
+def join_threshold() -> float:
+    configured = get_settings().signals_cluster_threshold
+    return tuning().threshold if configured is None else configured
+
+
+def active_encoder(session: Session, row: EngineState) -> Encoder:
+    """The configured representation: the stored hashed TF-IDF, or the semantic encoder."""
+    if representation() == "semantic":
+        return _semantic_encoder()
+    return cached_encoder(session, row)
+
+
+def _semantic_encoder() -> Encoder:
+    global _semantic
+    with _lock:
+        if _semantic is None:
+            if not semantic_available():
+                raise Invalid(
+                    "CSOPS_SIGNALS_REPRESENTATION=semantic needs the optional extra: "
+                    "pip install 'csops[semantic]'"
+                )
+            _semantic = make_encoder("semantic")
+        return _semantic
 
 
 def cached_encoder(session: Session, row: EngineState) -> HashedTfidf:
@@ -226,11 +259,11 @@ def assign_ticket(
     out-of-order worker) still be folded into the frequencies by the next batch.
     """
     enc_row = state_row(session, ENCODER, lock=True, with_blob=False)
-    threshold = get_settings().signals_cluster_threshold
+    threshold = join_threshold()
     with _lock:
         try:
-            encoder = cached_encoder(session, enc_row)
-            vec = encoder.encode(text, learn=False)
+            encoder = active_encoder(session, enc_row)
+            vec = encoder.encode_many([text], learn=False)[0]
             clusterer = _cached_clusterer(session, enc_row, encoder.dim, threshold, at)
             assignment = _assign(clusterer, vec, text, at)
             cluster = persist_cluster(
@@ -244,10 +277,8 @@ def assign_ticket(
     return Placement(cluster, assignment.similarity, vec)
 
 
-def _assign(clusterer: StreamingClusterer, vec: Vector, text: str, at: datetime) -> Any:
-    if TAKES_TEXT:
-        return clusterer.assign(vec, tokenize(text), at=at.timestamp(), text=text)  # type: ignore[call-arg,unused-ignore]
-    return clusterer.assign(vec, tokenize(text), at=at.timestamp())
+def _assign(clusterer: StreamingClusterer, vec: Vector, text: str, at: datetime) -> Assignment:
+    return clusterer.assign(vec, tokenize(text), at=at.timestamp(), text=text)
 
 
 def persist_cluster(
@@ -273,31 +304,7 @@ def persist_cluster(
 
 def _rekey(clusterer: StreamingClusterer, engine_id: int, row: ProblemCluster) -> None:
     """A new cluster gets the database's id, so the cached clusterer keeps naming rows."""
-    drop = getattr(clusterer, "_drop", None)
-    if drop is None:
-        raise RuntimeError("the clusterer cannot rename a cluster")  # the caches are cleared
-    cluster = clusterer.clusters[engine_id]
-    drop(engine_id)
-    moved = _load_row_from(clusterer, row, cluster)
-    moved.last_at = cluster.last_at
-    if hasattr(cluster, "sample_similarity"):
-        moved.sample_similarity = cluster.sample_similarity
-
-
-def _load_row_from(clusterer: StreamingClusterer, row: ProblemCluster, cluster: Any) -> Any:
-    extra: dict[str, Any] = {}
-    if _LOADS_SAMPLE:
-        extra["sample"] = getattr(cluster, "sample", "")
-    return clusterer.load_cluster(
-        row.id,
-        cluster.total,
-        cluster.count,
-        label=cluster.label,
-        label_pinned=cluster.label_pinned,
-        terms=dict(cluster.terms),
-        cannot_link=set(cluster.cannot_link),
-        **extra,
-    )
+    clusterer.rekey(engine_id, row.id)
 
 
 # -- document frequencies in batches --------------------------------------------------------
