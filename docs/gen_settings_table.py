@@ -71,7 +71,7 @@ def _groups() -> list[tuple[str, list[str]]]:
 def _default(value: Any) -> str:
     if value is PydanticUndefined:
         return "*(required)*"
-    if value == "":
+    if value == "" or value is None:
         return "*(empty)*"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
