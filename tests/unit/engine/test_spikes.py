@@ -77,27 +77,3 @@ def test_feedback_tunes_sensitivity() -> None:
     assert sensitivity_from_feedback(0, 10) < 1.0 < sensitivity_from_feedback(10, 0)
     det = SpikeDetector()
     assert det.tune("service:x", confirmed=False) < 1.0
-
-
-def test_neighbourhood_scanner_fires_on_similar_burst_only() -> None:
-    from csops.engine.spikes import NeighbourhoodScanner
-
-    base = SeasonalBaseline()
-    scan = NeighbourhoodScanner(8, base, similarity=0.9, reservoir=200, capacity=256)
-    rng = np.random.default_rng(3)
-    t = T0
-    fired = []
-    while t < T0 + 86400:
-        t += float(rng.exponential(60.0))
-        base.observe(t)
-        v = rng.normal(size=8).astype(np.float32)
-        fired.append(scan.observe(v / np.linalg.norm(v), t))
-    assert not any(fired)
-    burst = np.ones(8, dtype=np.float32) / np.sqrt(8)
-    hits = []
-    for i in range(10):
-        base.observe(t + 30 * (i + 1))
-        hits.append(scan.observe(burst, t + 30 * (i + 1), item_id=1000 + i))
-    found = [h for h in hits if h is not None]
-    assert len(found) == 1  # later reports of the same problem are folded into the alarm
-    assert found[0].evidence["members"][-1] >= 1004 and found[0].start > t

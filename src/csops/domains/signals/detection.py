@@ -1,9 +1,11 @@
 """Per-ticket signal processing: cluster the ticket, test for spikes, open suspected incidents.
 
 Counts per key (cluster, service, organisation) come from ``signal_cluster_tickets``; the
-expected counts from the key's share of the last week's tickets times the shared seasonal
-baseline (see csops.engine.spikes). One open suspected incident per service (per cluster for
-tickets without a service) collects the tickets of the burst.
+expected counts, the test and the start estimate are the engine's (``shrunk_share``,
+``expected_counts``, ``burst_test``, ``scan_start`` in csops.engine.spikes), exactly what
+``SpikeDetector`` runs in memory and ``bench/outage_replay.py`` measures; only the key's share
+comes from the last week's rows here instead of decayed in-memory counters. One open suspected
+incident per service (per cluster for tickets without a service) collects the burst's tickets.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from csops.domains.signals.models import ClusterTicket, SuspectedIncident, Suspe
 from csops.domains.tickets.models import Message, Ticket
 from csops.engine.correlation import explain, rank_causes
 from csops.engine.spikes import (
+    MIN_HISTORY_HOURS,
     WINDOWS_MIN,
     burst_test,
+    expected_counts,
     scan_start,
     sensitivity_from_feedback,
+    shrunk_share,
 )
 
 PRIOR_SHARE, PRIOR_WEIGHT = 0.01, 200.0
@@ -51,7 +56,7 @@ def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None
         return None
     at = ticket.created_at
     text = ticket_text(session, ticket)
-    placed = state.assign_ticket(session, text, at)
+    placed = state.assign_ticket(session, text, at, ticket_id=ticket.id)
     cluster = placed.cluster
     session.add(
         ClusterTicket(
@@ -133,30 +138,35 @@ def _test_key(
     )
     now_s = at.timestamp()
     observed = np.array([(times > now_s - w * 60).sum() for w in WINDOWS_MIN], dtype=float)
+    min_count = get_settings().signals_min_count
+    if observed.max() < min_count or baseline.hours_seen < MIN_HISTORY_HOURS:
+        return None
     week = at - timedelta(days=7)
-    n_key = session.scalar(
-        select(func.count()).where(col == value, ClusterTicket.created_at > week)
-    )
+    n_key, first = session.execute(
+        select(func.count(), func.min(ClusterTicket.created_at)).where(
+            col == value, ClusterTicket.created_at > week
+        )
+    ).one()
     n_all = session.scalar(select(func.count()).where(ClusterTicket.created_at > week)) or 0
-    share = ((n_key or 0) - observed[-1] + PRIOR_SHARE * PRIOR_WEIGHT) / (
-        max(n_all - observed[-1], 0) + PRIOR_WEIGHT
+    # The burst itself must not raise its own expectation: the share leaves the window out.
+    share = shrunk_share(
+        (n_key or 0) - observed[-1], n_all - observed[-1], PRIOR_SHARE, PRIOR_WEIGHT
     )
-    expected = np.array(
-        [max(share, 1e-6) * baseline.expected(now_s - w * 60, now_s) for w in WINDOWS_MIN]
-    )
+    age = now_s - _as_utc(first, at).timestamp() if first is not None else 0.0
+    windows_s = np.asarray(WINDOWS_MIN, dtype=np.float64) * 60.0
+    expected = expected_counts(baseline, share, now_s, windows_s, age)
     result = burst_test(
         observed,
         expected,
         sensitivity=service_sensitivity(session, service_id),
-        min_count=get_settings().signals_min_count,
+        min_count=min_count,
     )
     if result is None:
         return None
     score, best = result
     window = WINDOWS_MIN[best]
-    in_window = times[times > now_s - window * 60]
-    rate = max(share, 1e-6) * baseline.rate(now_s)
-    start = scan_start(in_window, np.ones_like(in_window), rate, now_s)
+    rate = max(share, 1e-9) * baseline.rate(now_s)
+    start = scan_start(times, np.ones_like(times), rate, now_s)  # over the longest window
     return {
         "key": f"{column.removesuffix('_id')}:{value}",
         "score": round(score, 2),
@@ -166,6 +176,11 @@ def _test_key(
         "expected": [round(float(e), 3) for e in expected],
         "windows_minutes": list(WINDOWS_MIN),
     }
+
+
+def _as_utc(value: datetime, like: datetime) -> datetime:
+    """SQLite hands back naive datetimes: read them in the zone of ``like`` (UTC)."""
+    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
 
 
 def _open(
