@@ -32,7 +32,8 @@ class LiveServer:
     engine: Engine
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10, **kwargs)
+        # A hang detector, not a speed check: a loaded 2-core CI machine can be slow.
+        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
 
     def session(self) -> Any:
         return session_scope(self.engine)
