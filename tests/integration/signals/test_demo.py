@@ -19,10 +19,12 @@ def test_demo_loader_makes_changes_alerts_and_a_suspect(
     factories.service(name="Payments", slug="payments")
     with clock.frozen(NOW):
         for _ in range(3):
-            make_ticket(db)
+            make_ticket(db, service="payments")
+        other = make_ticket(db, subject="Dark mode please", description="An idea")
         load(db, now=NOW, rng=random.Random(1))
         load(db, now=NOW, rng=random.Random(1))  # a second run adds nothing
     assert db.scalar(select(func.count()).select_from(Change)) == 3
     assert db.scalar(select(func.count()).select_from(Alert)) == 2
     suspect = db.scalars(select(SuspectedIncident)).one()
+    assert len(suspect.ticket_ids) == 3 and other.id not in suspect.ticket_ids
     assert suspect.causes and suspect.causes[0]["title"].startswith("payments v7.3.0")
