@@ -179,7 +179,7 @@ def _spikes_for(
 
 def _line(label: str, points: list[dict[str, int]], color: str, fill: bool) -> dict[str, Any]:
     return {"label": label, "data": points, "borderColor": color, "backgroundColor": color + "22",
-            "pointRadius": 0, "borderWidth": 2, "tension": 0.25, "fill": fill,
+            "pointRadius": 0, "borderWidth": 2, "stepped": "after", "fill": fill,
             "yAxisID": "y"}  # fmt: skip
 
 
