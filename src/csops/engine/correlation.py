@@ -12,7 +12,6 @@ A candidate's score multiplies three factors:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,7 +123,3 @@ def explain(ranked: Sequence[RankedCause], limit: int = 3) -> str:
         return "No alert or change found near the start of the complaints."
     parts = [f"{i}. {r.explanation} (score {r.score:.2f})" for i, r in enumerate(ranked[:limit], 1)]
     return " ".join(parts)
-
-
-def minutes(seconds: float) -> float:
-    return math.floor(seconds / 60.0)

@@ -246,9 +246,9 @@ class SpikeDetector:
         return self._test(key, st, share, t)
 
     def _test(self, key: str, st: KeyState, share: float, t: float) -> Spike | None:
-        observed = st.counts_since(t - self.windows)
         if self.baseline.hours_seen < self.min_history_hours:
             return None
+        observed = st.counts_since(t - self.windows)
         if observed.max() < self.min_count and self.calibration_quantile is None:
             return None
         expected = expected_counts(self.baseline, share, t, self.windows, t - st.born)

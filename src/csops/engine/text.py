@@ -88,11 +88,6 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def _word_features(text: str) -> list[str]:
-    toks = tokenize(text)
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
-
-
 def _token_char_grams(tok: str) -> list[str]:
     if _CJK.match(tok):
         padded = tok
@@ -101,13 +96,6 @@ def _token_char_grams(tok: str) -> list[str]:
         padded = f" {tok} "
         sizes = CHAR_SIZES
     return [padded[i : i + n] for n in sizes for i in range(max(1, len(padded) - n + 1))]
-
-
-def _char_features(text: str) -> list[str]:
-    feats: list[str] = []
-    for tok in tokenize(text):
-        feats.extend(_token_char_grams(tok))
-    return feats
 
 
 def _hash(feature: str) -> int:
@@ -188,11 +176,13 @@ class HashedTfidf:
         """Fold texts into the document frequencies without encoding them; returns how many."""
         n = 0
         for text in texts:
-            words, chars = self._feature_ids(text)
-            self._df_arr[np.unique(np.concatenate((words, chars)))] += 1
+            self._count_document(*self._feature_ids(text))
             n += 1
-        self.n_docs += n
         return n
+
+    def _count_document(self, words: NDArray[np.int64], chars: NDArray[np.int64]) -> None:
+        self._df_arr[np.unique(np.concatenate((words, chars)))] += 1
+        self.n_docs += 1
 
     def _weights(
         self, ids: NDArray[np.int64], log_n: float
@@ -206,13 +196,13 @@ class HashedTfidf:
         """Encode texts; with ``learn`` (the old default) each text updates the IDF first."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            if learn:
-                self.learn([text])
-            out[row] = self._encode_one(text)
+            out[row] = self._encode_one(text, learn=learn)
         return out
 
-    def _encode_one(self, text: str) -> NDArray[np.float32]:
+    def _encode_one(self, text: str, *, learn: bool) -> NDArray[np.float32]:
         words, chars = self._feature_ids(text)
+        if learn:
+            self._count_document(words, chars)
         if not words.size:
             return np.zeros(self.dim, dtype=np.float32)
         log_n = float(np.log1p(self.n_docs))
@@ -230,9 +220,7 @@ class HashedTfidf:
         return out
 
     def encode(self, text: str, *, learn: bool = True) -> Vector:
-        if learn:
-            self.learn([text])
-        return self._encode_one(text)
+        return self._encode_one(text, learn=learn)
 
     def state(self) -> dict[str, Any]:
         nz = np.flatnonzero(self._df_arr)
@@ -251,13 +239,6 @@ class HashedTfidf:
         val = np.frombuffer(bytes.fromhex(state.get("df_val", "")), dtype=np.int32)
         enc._df_arr[idx] = val
         return enc
-
-
-def normalize_rows(m: NDArray[np.float32]) -> NDArray[np.float32]:
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    out: NDArray[np.float32] = (m / norms).astype(np.float32)
-    return out
 
 
 class SemanticEncoder:
@@ -320,12 +301,3 @@ def make_encoder(kind: str = "tfidf", **kwargs: Any) -> Encoder:
     if kind == "tfidf":
         return HashedTfidf(**kwargs)
     raise ValueError(f"unknown representation {kind!r}")
-
-
-def top_terms(texts: Iterable[str], n: int = 3) -> list[str]:
-    """Most frequent content words, used for a readable cluster label."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        for tok in set(tokenize(text)):
-            counts[tok] = counts.get(tok, 0) + 1
-    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
