@@ -32,7 +32,7 @@ SERVICE_SUFFIXES = ("-api", "-svc", "-service", "-web", "-worker")
 ZERO_TIME = "0001-01-01"
 
 
-def _parse_time(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
     if not value or (isinstance(value, str) and value.startswith(ZERO_TIME)):
         return None
     try:
@@ -110,8 +110,8 @@ def from_alertmanager(payload: Mapping[str, Any]) -> list[AlertIn]:
                     summary=str(annotations.get("summary") or annotations.get("description", "")),
                     labels=dict(labels),
                     annotations=dict(annotations),
-                    starts_at=_parse_time(raw.get("startsAt")),
-                    ends_at=_parse_time(raw.get("endsAt")),
+                    starts_at=parse_time(raw.get("startsAt")),
+                    ends_at=parse_time(raw.get("endsAt")),
                 )
             )
         except ValidationError as exc:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from csops import clock
 from csops.domains.accounts.models import Service
 from csops.domains.accounts.service import find_service
-from csops.domains.signals.alerts import _parse_time, match_service
+from csops.domains.signals.alerts import match_service, parse_time
 from csops.domains.signals.models import Alert, Change, ChangeKind
 from csops.domains.signals.schemas import ChangeIn
 from csops.engine.correlation import Candidate
@@ -70,8 +70,8 @@ def from_github_deployment_status(payload: Mapping[str, Any]) -> ChangeIn:
         url=str(status.get("target_url") or status.get("log_url") or "")[:500],
         description=f"{deployment.get('description') or ''} ({state})".strip(),
         external_id=f"github:{repo.get('full_name', '')}:{deployment.get('id')}",
-        started_at=_parse_time(deployment.get("created_at")),
-        finished_at=_parse_time(status.get("updated_at")) if finished else None,
+        started_at=parse_time(deployment.get("created_at")),
+        finished_at=parse_time(status.get("updated_at")) if finished else None,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from csops import clock
 from csops.domains.accounts.actor import Actor
@@ -170,8 +170,9 @@ def split(
             .order_by(ClusterTicket.created_at, ClusterTicket.ticket_id)
         )
     )
-    moving = [link for link in links if link.ticket_id in set(chosen)]
-    missing = sorted(set(chosen) - {link.ticket_id for link in moving})
+    chosen_set = set(chosen)
+    moving = [link for link in links if link.ticket_id in chosen_set]
+    missing = sorted(chosen_set - {link.ticket_id for link in moving})
     if missing:
         shown = ", ".join(f"#{t}" for t in missing[:10])
         raise Invalid(f"not in cluster #{source.id}: {shown}")
@@ -268,9 +269,7 @@ def _terms(texts: list[str]) -> dict[str, float]:
 
 def _auto_label(terms: dict[str, float], sample: str) -> str:
     """The engine's label: a representative text's first line when it keeps one, else terms."""
-    cluster = Cluster(id=0, total=np.zeros(1, dtype=np.float32), terms=dict(terms))
-    if sample and hasattr(cluster, "sample"):
-        setattr(cluster, "sample", sample)  # noqa: B010 (older engines have no samples)
+    cluster = Cluster(id=0, total=np.zeros(1, dtype=np.float32), terms=dict(terms), sample=sample)
     return cluster.auto_label()[:200]
 
 
@@ -303,6 +302,7 @@ def active_clusters(
     rows = list(
         session.scalars(
             select(ProblemCluster)
+            .options(defer(ProblemCluster.centroid))  # up to 2000 rows read for their counts
             .where(
                 ProblemCluster.merged_into_id.is_(None),
                 ProblemCluster.last_at >= at - timedelta(days=state.ACTIVE_DAYS),

@@ -11,24 +11,29 @@ incident per service (per cluster for tickets without a service) collects the bu
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from csops.clock import as_utc
 from csops.config import get_settings
 from csops.domains.accounts.models import Service
+from csops.domains.oncall import service as oncall
+from csops.domains.rules.facts import first_message_text
 from csops.domains.signals import state
 from csops.domains.signals.changes import candidates
 from csops.domains.signals.models import ClusterTicket, SuspectedIncident, SuspectStatus
-from csops.domains.tickets.models import Message, Ticket
+from csops.domains.tickets.models import Ticket
 from csops.engine.correlation import explain, rank_causes
 from csops.engine.spikes import (
     MIN_HISTORY_HOURS,
     WINDOWS_MIN,
+    SeasonalBaseline,
     burst_test,
     expected_counts,
     scan_start,
@@ -40,13 +45,7 @@ PRIOR_SHARE, PRIOR_WEIGHT = 0.01, 200.0
 
 
 def ticket_text(session: Session, ticket: Ticket) -> str:
-    body = session.scalar(
-        select(Message.body_text)
-        .where(Message.ticket_id == ticket.id)
-        .order_by(Message.id)
-        .limit(1)
-    )
-    return f"{ticket.subject}\n{body or ''}"
+    return f"{ticket.subject}\n{first_message_text(session, ticket.id)}"
 
 
 def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None:
@@ -83,8 +82,11 @@ def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None
     if suspect is not None and (suspect.cluster_id == cluster.id or ticket.service_id):
         suspect.ticket_ids = [*suspect.ticket_ids, ticket.id]
         return suspect
+    if baseline.hours_seen < MIN_HISTORY_HOURS:
+        return None
+    scope = _Scope(session, at, baseline, ticket.service_id)
     for column, value in keys:
-        hit = _test_key(session, column, value, at, baseline, ticket.service_id)
+        hit = _test_key(scope, column, value)
         if hit is not None:
             return _open(session, home, column, value, hit, at, cluster.id, cluster.label, ticket)
     return None
@@ -121,9 +123,27 @@ def service_sensitivity(session: Session, service_id: int | None) -> float:
     return base * sensitivity_from_feedback(confirmed, dismissed)
 
 
-def _test_key(
-    session: Session, column: str, value: Any, at: datetime, baseline: Any, service_id: int | None
-) -> dict[str, Any] | None:
+@dataclass
+class _Scope:
+    """What the keys of one ticket share; the week's total and the sensitivity are read once."""
+
+    session: Session
+    at: datetime
+    baseline: SeasonalBaseline
+    service_id: int | None
+
+    @cached_property
+    def week_total(self) -> int:
+        week = self.at - timedelta(days=7)
+        return self.session.scalar(select(func.count()).where(ClusterTicket.created_at > week)) or 0
+
+    @cached_property
+    def sensitivity(self) -> float:
+        return service_sensitivity(self.session, self.service_id)
+
+
+def _test_key(scope: _Scope, column: str, value: Any) -> dict[str, Any] | None:
+    session, at, baseline = scope.session, scope.at, scope.baseline
     col = getattr(ClusterTicket, column)
     horizon = at - timedelta(minutes=max(WINDOWS_MIN))
     times = np.array(
@@ -139,7 +159,7 @@ def _test_key(
     now_s = at.timestamp()
     observed = np.array([(times > now_s - w * 60).sum() for w in WINDOWS_MIN], dtype=float)
     min_count = get_settings().signals_min_count
-    if observed.max() < min_count or baseline.hours_seen < MIN_HISTORY_HOURS:
+    if observed.max() < min_count:
         return None
     week = at - timedelta(days=7)
     n_key, first = session.execute(
@@ -147,18 +167,17 @@ def _test_key(
             col == value, ClusterTicket.created_at > week
         )
     ).one()
-    n_all = session.scalar(select(func.count()).where(ClusterTicket.created_at > week)) or 0
     # The burst itself must not raise its own expectation: the share leaves the window out.
     share = shrunk_share(
-        (n_key or 0) - observed[-1], n_all - observed[-1], PRIOR_SHARE, PRIOR_WEIGHT
+        (n_key or 0) - observed[-1], scope.week_total - observed[-1], PRIOR_SHARE, PRIOR_WEIGHT
     )
-    age = now_s - _as_utc(first, at).timestamp() if first is not None else 0.0
+    age = now_s - as_utc(first).timestamp() if first is not None else 0.0
     windows_s = np.asarray(WINDOWS_MIN, dtype=np.float64) * 60.0
     expected = expected_counts(baseline, share, now_s, windows_s, age)
     result = burst_test(
         observed,
         expected,
-        sensitivity=service_sensitivity(session, service_id),
+        sensitivity=scope.sensitivity,
         min_count=min_count,
     )
     if result is None:
@@ -178,11 +197,6 @@ def _test_key(
     }
 
 
-def _as_utc(value: datetime, like: datetime) -> datetime:
-    """SQLite hands back naive datetimes: read them in the zone of ``like`` (UTC)."""
-    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
-
-
 def _open(
     session: Session,
     home: str,
@@ -194,8 +208,6 @@ def _open(
     label: str,
     ticket: Ticket,
 ) -> SuspectedIncident:
-    from csops.domains.oncall import service as oncall
-
     col = getattr(ClusterTicket, column)
     start = datetime.fromtimestamp(hit["start"], tz=at.tzinfo)
     links = list(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from csops.domains.signals.models import ClusterTicket, ProblemCluster
@@ -57,14 +57,17 @@ def merge_rows(session: Session, *, source_id: int, target_id: int) -> ProblemCl
         target.id,
     }
     target.cannot_link = sorted(apart)
-    for other_id in apart:
-        other = session.get(ProblemCluster, other_id)
-        if other is not None:
-            other.cannot_link = sorted(({*(other.cannot_link or [])} - {source.id}) | {target.id})
+    for other in session.scalars(
+        select(ProblemCluster).where(ProblemCluster.id.in_(sorted(apart)))
+    ):
+        other.cannot_link = sorted(({*(other.cannot_link or [])} - {source.id}) | {target.id})
     target.last_at = max(target.last_at, source.last_at)
     source.merged_into_id = target.id
-    for link in session.scalars(select(ClusterTicket).where(ClusterTicket.cluster_id == source.id)):
-        link.cluster_id = target.id
+    session.execute(
+        update(ClusterTicket)
+        .where(ClusterTicket.cluster_id == source.id)
+        .values(cluster_id=target.id)
+    )
     session.flush()
     return target
 

@@ -298,13 +298,8 @@ def persist_cluster(
     row.last_at = max(row.last_at, at) if row.last_at else at
     session.flush()
     if row.id != cluster_id:
-        _rekey(clusterer, cluster_id, row)
+        clusterer.rekey(cluster_id, row.id)  # so the cached clusterer keeps naming rows
     return row
-
-
-def _rekey(clusterer: StreamingClusterer, engine_id: int, row: ProblemCluster) -> None:
-    """A new cluster gets the database's id, so the cached clusterer keeps naming rows."""
-    clusterer.rekey(engine_id, row.id)
 
 
 # -- document frequencies in batches --------------------------------------------------------
@@ -350,20 +345,12 @@ def fold_pending(session: Session) -> int:
         return 0
     texts = ticket_texts(session, [*late, *ids])
     encoder = load_encoder(row)
-    _learn(encoder, [texts.get(t, "") for t in [*late, *ids]])
+    encoder.learn([texts.get(t, "") for t in [*late, *ids]])
     save_encoder(row, encoder)
     _update(row, watermark=max([watermark, *ids]), late=[], unfolded=0)
     with _lock:
         _encoders.pop(_db_key(session), None)
     return len(ids) + len(late)
-
-
-def _learn(encoder: HashedTfidf, texts: Sequence[str]) -> None:
-    learn = getattr(encoder, "learn", None)
-    if learn is not None:
-        learn(texts)
-    else:
-        encoder.encode_many(texts, learn=True)
 
 
 def ticket_texts(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
