@@ -4,7 +4,6 @@ data URIs, into the HTML version."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import matplotlib
 
@@ -14,6 +13,7 @@ from matplotlib import pyplot as plt  # noqa: E402 (the backend must be chosen f
 from matplotlib.figure import Figure  # noqa: E402
 
 from csops.domains.reports.content import ReportData  # noqa: E402
+from csops.domains.reports.periods import day_keys  # noqa: E402
 
 BLUE, GREY, RED, GREEN = "#2563eb", "#94a3b8", "#dc2626", "#16a34a"
 
@@ -25,10 +25,6 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _days(data: ReportData) -> list[str]:
-    return [str((data.period.start + timedelta(days=i)).date()) for i in range(data.period.days)]
-
-
 def volume_png(data: ReportData) -> bytes:
     """Tickets per day against the previous period (the daily report: the last four weeks
     would be noise, so it shows the same day's split by channel instead)."""
@@ -38,7 +34,7 @@ def volume_png(data: ReportData) -> bytes:
         ax.bar(names, [data.volume.by_channel.get(n, 0) for n in names], color=BLUE)
         ax.set_title("Tickets by channel")
     else:
-        days = _days(data)
+        days = day_keys(data.period.start, data.period.days)
         ax.plot(
             range(len(days)),
             [data.volume.per_day.get(d, 0) for d in days],

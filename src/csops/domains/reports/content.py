@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from csops.domains.reports import kpis, kpis_ops
 from csops.domains.reports.filters import KpiFilter
 from csops.domains.reports.models import ReportKind
-from csops.domains.reports.periods import Period
+from csops.domains.reports.periods import Period, day_keys
 from csops.domains.tickets.models import Ticket, TicketTag
 
 STOPWORDS = frozenset(
@@ -118,9 +118,10 @@ def themes(session: Session, period: Period, limit: int = 8) -> list[Theme]:
     source = "clusters"
     if now_counts is None:
         source = "tags"
-        now_counts = _tag_counts(session, period) or _subject_words(session, period)
-        if not _tag_counts(session, period):
+        now_counts = _tag_counts(session, period)
+        if not now_counts:
             source = "words"
+            now_counts = _subject_words(session, period)
     before = {
         "clusters": lambda: _cluster_counts(session, period.previous()) or Counter(),
         "tags": lambda: _tag_counts(session, period.previous()),
@@ -150,7 +151,7 @@ def spikes(session: Session, period: Period, per_day: dict[str, int]) -> list[di
     """Days of the period whose volume is over mean + 3 sd of the 28 days before it."""
     history_start = period.start - timedelta(days=28)
     before = kpis.volume(session, KpiFilter(start=history_start, end=period.start)).per_day
-    values = [before.get(str((history_start + timedelta(days=i)).date()), 0) for i in range(28)]
+    values = [before.get(day, 0) for day in day_keys(history_start, 28)]
     mean, sd = float(np.mean(values)), float(np.std(values))
     threshold = max(mean + 3 * sd, mean * 1.5, 5.0)
     return [
@@ -245,9 +246,10 @@ CHANGES: tuple[tuple[str, str, bool, str], ...] = (
 )
 
 
-def _headline(session: Session, f: KpiFilter) -> dict[str, float | None]:
-    sla = kpis_ops.sla_attainment(session, f)
-    sat = kpis_ops.csat(session, f)
+def _headline(
+    session: Session, f: KpiFilter, sla: dict[str, Any] | None, sat: dict[str, Any] | None
+) -> dict[str, float | None]:
+    """The headline KPIs of `f`, given its SLA and CSAT figures (the report shows those too)."""
     return {
         "first_response": kpis.first_response(session, f).p50_hours,
         "resolution": kpis.resolution(session, f).p50_hours,
@@ -257,10 +259,10 @@ def _headline(session: Session, f: KpiFilter) -> dict[str, float | None]:
     }
 
 
-def changes(session: Session, period: Period) -> list[dict[str, Any]]:
+def changes(
+    now_values: dict[str, float | None], before: dict[str, float | None]
+) -> list[dict[str, Any]]:
     """Each headline KPI now and in the previous period, and whether it improved."""
-    now_values = _headline(session, _filter(period))
-    before = _headline(session, _filter(period.previous()))
     found = []
     for label, key, higher_better, kind in CHANGES:
         a, b = now_values[key], before[key]
@@ -270,10 +272,14 @@ def changes(session: Session, period: Period) -> list[dict[str, Any]]:
 
 
 def gather(session: Session, period: Period) -> ReportData:
-    f, previous = _filter(period), period.previous()
+    previous = period.previous()
+    f, prev_f = _filter(period), _filter(previous)
     vol = kpis.volume(session, f)
-    prev_vol = kpis.volume(session, _filter(previous))
+    prev_vol = kpis.volume(session, prev_f)
     ratings, verbatims = csat_details(session, period)
+    sla, sat = kpis_ops.sla_attainment(session, f), kpis_ops.csat(session, f)
+    prev_sat = kpis_ops.csat(session, prev_f)
+    prev_headline = _headline(session, prev_f, kpis_ops.sla_attainment(session, prev_f), prev_sat)
     return ReportData(
         period=period,
         previous=previous,
@@ -283,13 +289,13 @@ def gather(session: Session, period: Period) -> ReportData:
         themes=themes(session, period),
         spikes=spikes(session, period, vol.per_day),
         suspects=suspects(session, period),
-        sla=kpis_ops.sla_attainment(session, f),
+        sla=sla,
         breaches=sla_breaches(session, period),
-        csat=kpis_ops.csat(session, f),
-        csat_previous=kpis_ops.csat(session, _filter(previous)),
+        csat=sat,
+        csat_previous=prev_sat,
         ratings=ratings,
         verbatims=verbatims,
         incidents=incident_impact(session, period),
         incident_kpis=kpis_ops.incidents(session, f),
-        changes=changes(session, period),
+        changes=changes(_headline(session, f, sla, sat), prev_headline),
     )

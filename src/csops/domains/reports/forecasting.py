@@ -13,6 +13,7 @@ from csops.clock import now
 from csops.domains.accounts.actor import Actor
 from csops.domains.reports.durations import day_bucket
 from csops.domains.reports.models import TicketFact
+from csops.domains.reports.periods import day_keys
 from csops.domains.reports.service import require_staff
 from csops.engine import forecast as engine
 from csops.errors import Invalid
@@ -47,7 +48,7 @@ def daily_history(
             select(day, func.count()).select_from(TicketFact).where(*where).group_by(day)
         )
     }
-    labels = [str((start + timedelta(days=i)).date()) for i in range(days)]
+    labels = day_keys(start, days)
     first = next((i for i, label in enumerate(labels) if label in counts), len(labels))
     labels = labels[first:]  # a queue that started recently has no history before
     return labels, [counts.get(label, 0.0) for label in labels]
@@ -76,8 +77,8 @@ def queue_forecast(
     end = now()
     labels, history = daily_history(session, team_id=team_id, end=end)
     fc = engine.forecast(history, horizon, level)
-    tomorrow = end.replace(hour=0, minute=0, second=0, microsecond=0)
-    days = [str((tomorrow + timedelta(days=i)).date()) for i in range(horizon)]
+    today = end.replace(hour=0, minute=0, second=0, microsecond=0)  # history stops before it
+    days = day_keys(today, horizon)
     agents = [
         round(
             engine.agents_needed(

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Table, case, func, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from csops.db import Base
@@ -35,6 +35,11 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _count_of(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows of the query match `condition` (a conditional count in the select)."""
+    return func.sum(case((condition, 1), else_=0))
+
+
 def _in_scope(f: KpiFilter, ticket_id: Any) -> list[ColumnElement[bool]]:
     """Restricts a ticket-keyed column to tickets matching the filter's dimensions."""
     dims = f.fact_conditions()[2:]  # the first two bound the period
@@ -49,17 +54,13 @@ def sla_attainment(session: Session, f: KpiFilter) -> dict[str, Any] | None:
     if slas is None:
         return None
     c = slas.c
-    scope = _in_scope(f, c.ticket_id)
-    achieved = session.scalar(
-        select(func.count())
+    is_achieved = and_(c.status == "achieved", c.achieved_at >= f.start, c.achieved_at < f.end)
+    is_breached = and_(c.status == "breached", c.breached_at >= f.start, c.breached_at < f.end)
+    achieved, breached = session.execute(
+        select(_count_of(is_achieved), _count_of(is_breached))
         .select_from(slas)
-        .where(c.status == "achieved", c.achieved_at >= f.start, c.achieved_at < f.end, *scope)
-    )
-    breached = session.scalar(
-        select(func.count())
-        .select_from(slas)
-        .where(c.status == "breached", c.breached_at >= f.start, c.breached_at < f.end, *scope)
-    )
+        .where(or_(is_achieved, is_breached), *_in_scope(f, c.ticket_id))
+    ).one()
     a, b = int(achieved or 0), int(breached or 0)
     return {"achieved": a, "breached": b, "rate": _rate(a, a + b)}
 
@@ -125,19 +126,13 @@ def escalation(session: Session, f: KpiFilter) -> dict[str, Any] | None:
     links = table("incident_tickets")
     if links is None:
         return None
-    created = int(
-        session.scalar(select(func.count()).select_from(TicketFact).where(*f.fact_conditions()))
-        or 0
-    )
     linked = select(links.c.ticket_id).where(links.c.unlinked_at.is_(None))
-    escalated = int(
-        session.scalar(
-            select(func.count())
-            .select_from(TicketFact)
-            .where(*f.fact_conditions(), TicketFact.ticket_id.in_(linked))
-        )
-        or 0
-    )
+    row = session.execute(
+        select(func.count(), _count_of(TicketFact.ticket_id.in_(linked)))
+        .select_from(TicketFact)
+        .where(*f.fact_conditions())
+    ).one()
+    created, escalated = int(row[0] or 0), int(row[1] or 0)
     return {"tickets": created, "escalated": escalated, "rate": _rate(escalated, created)}
 
 

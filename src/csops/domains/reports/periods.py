@@ -35,6 +35,12 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+def day_keys(start: datetime, days: int) -> list[str]:
+    """The ISO dates (2026-11-21) of `days` consecutive days from `start`: the keys of the
+    per-day counts."""
+    return [str((start + timedelta(days=i)).date()) for i in range(days)]
+
+
 def containing(kind: ReportKind, moment: datetime) -> Period:
     day = moment.astimezone(UTC).date()
     if kind == ReportKind.daily:

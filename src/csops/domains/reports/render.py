@@ -10,6 +10,7 @@ import base64
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from fpdf import FPDF
@@ -40,6 +41,19 @@ def fmt(value: float | None, kind: str = "score") -> str:
     if kind == "hours":
         return f"{value:.1f} h"
     return f"{value:.2f}"
+
+
+def _spike_line(spike: dict[str, Any]) -> str:
+    return f"{spike['day']}: {spike['tickets']} tickets (usually {spike['usual']})"
+
+
+def _breach_line(breach: dict[str, Any]) -> str:
+    return f"#{breach['ticket_id']} {breach['subject']} ({breach['metric']})"
+
+
+def _change_line(change: dict[str, Any]) -> str:
+    kind = change["kind"]
+    return f"{change['label']}: {fmt(change['now'], kind)} (before {fmt(change['before'], kind)})"
 
 
 _env = Environment(
@@ -73,22 +87,19 @@ def markdown(data: ReportData) -> str:
     lines += ["", "## Top themes", ""]
     lines += [f"- {t.name}: {t.count} ({t.movement:+d})" for t in data.themes] or ["- none"]
     lines += ["", "## Spikes and incidents", ""]
-    lines += [f"- {s['day']}: {s['tickets']} tickets (usually {s['usual']})" for s in data.spikes]
+    lines += [f"- {_spike_line(s)}" for s in data.spikes]
     lines += [f"- suspected incident: {x['title']} ({x['status']})" for x in data.suspects]
     lines += [
         f"- #{i['id']} {i['title']} ({i['severity']}, {i['tickets']} tickets)"
         for i in data.incidents
     ]
     lines += ["", "## SLA breaches", ""]
-    lines += [f"- #{b['ticket_id']} {b['subject']} ({b['metric']})" for b in data.breaches]
+    lines += [f"- {_breach_line(b)}" for b in data.breaches]
     if data.perception:
         lines += ["", "## Customer satisfaction", ""]
         lines += [f"- {v['rating']}/5: {v['comment']}" for v in data.verbatims]
         lines += ["", "## What improved", ""]
-        lines += [
-            f"- {c['label']}: {fmt(c['now'], c['kind'])} (before {fmt(c['before'], c['kind'])})"
-            for c in data.changes
-        ]
+        lines += [f"- {_change_line(c)}" for c in data.changes]
     return "\n".join(lines) + "\n"
 
 
@@ -133,7 +144,7 @@ def pdf(data: ReportData, charts: dict[str, bytes]) -> bytes:
     doc.image(io.BytesIO(charts["themes"]), w=180)
     _heading(doc, "New spikes and incidents")
     for s in data.spikes:
-        _line(doc, 5, f"{s['day']}: {s['tickets']} tickets (usually {s['usual']})")
+        _line(doc, 5, _spike_line(s))
     for x in data.suspects:
         _line(doc, 5, f"Suspected incident: {x['title']} · {x['status']} · {x['tickets']} tickets")
     for i in data.incidents:
@@ -146,7 +157,7 @@ def pdf(data: ReportData, charts: dict[str, bytes]) -> bytes:
     _heading(doc, "SLA breaches")
     doc.image(io.BytesIO(charts["sla"]), w=180)
     for b in data.breaches:
-        _line(doc, 5, f"#{b['ticket_id']} {b['subject']} ({b['metric']})")
+        _line(doc, 5, _breach_line(b))
     if data.perception:
         _perception(doc, data, charts)
     return bytes(doc.output())
@@ -170,8 +181,4 @@ def _perception(doc: FPDF, data: ReportData, charts: dict[str, bytes]) -> None:
     _heading(doc, "What improved")
     for c in data.changes:
         verdict = {None: "—", True: "improved", False: "worse"}[c["improved"]]
-        _line(
-            doc,
-            5,
-            f"{c['label']}: {fmt(c['now'], c['kind'])} (before {fmt(c['before'], c['kind'])}) {verdict}",
-        )
+        _line(doc, 5, f"{_change_line(c)} {verdict}")
