@@ -17,7 +17,7 @@ from csops.errors import CsopsError, PermissionDenied
 from csops.web.deps import SessionDep
 from csops.web.templating import render
 from csops.web.ui.auth import Text, sidebar_views
-from csops.web.ui.common import StaffPage, locale_for, problem_text
+from csops.web.ui.common import Page, StaffPage, locale_for, problem_text
 from csops.web.ui.flash import flash_redirect, show
 
 router = APIRouter()
@@ -62,6 +62,10 @@ def charts(board: kpis.Dashboard) -> dict[str, Any]:
             "options": {"plugins": {"legend": {"display": False}}},
         },
     }
+
+
+def _failed(page: Page, back: str, exc: Exception) -> Response:
+    return flash_redirect(page.request, back, "not-saved", reason=problem_text(exc))
 
 
 def _lists(session: Session, page: Any) -> dict[str, Any]:
@@ -127,7 +131,7 @@ def share(
                 actor=page.actor,
             )
     except CsopsError as exc:
-        return flash_redirect(page.request, "/kpis", "not-saved", reason=problem_text(exc))
+        return _failed(page, "/kpis", exc)
     base = page.request.app.state.settings.base_url.rstrip("/")
     return flash_redirect(page.request, "/kpis", "kpi-shared", url=f"{base}/kpis/public/{token}")
 
@@ -139,7 +143,7 @@ def revoke(page: StaffPage, session: SessionDep, share_id: int, csrf_token: Text
         with session.begin_nested():
             service.revoke_share(session, share_id=share_id, actor=page.actor)
     except PermissionDenied as exc:
-        return flash_redirect(page.request, "/kpis", "not-saved", reason=problem_text(exc))
+        return _failed(page, "/kpis", exc)
     return flash_redirect(page.request, "/kpis", "kpi-share-revoked")
 
 
@@ -190,7 +194,7 @@ def generate_report(
                 session, kind=kind, key=period.strip() or None, actor=page.actor
             )
     except CsopsError as exc:
-        return flash_redirect(page.request, "/reports", "not-saved", reason=problem_text(exc))
+        return _failed(page, "/reports", exc)
     return flash_redirect(
         page.request, f"/reports/{report.id}", "report-generated", title=report.title
     )
@@ -205,7 +209,7 @@ def subscribe(
         with session.begin_nested():
             archive.subscribe(session, kind=kind, email=email[:320], actor=page.actor)
     except CsopsError as exc:
-        return flash_redirect(page.request, "/reports", "not-saved", reason=problem_text(exc))
+        return _failed(page, "/reports", exc)
     return flash_redirect(page.request, "/reports", "report-subscribed")
 
 
@@ -218,7 +222,7 @@ def unsubscribe(
         with session.begin_nested():
             archive.unsubscribe(session, subscription_id=subscription_id, actor=page.actor)
     except PermissionDenied as exc:
-        return flash_redirect(page.request, "/reports", "not-saved", reason=problem_text(exc))
+        return _failed(page, "/reports", exc)
     return flash_redirect(page.request, "/reports", "report-unsubscribed")
 
 

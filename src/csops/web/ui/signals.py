@@ -32,7 +32,7 @@ from csops.web.api.pagination import MAX_ID, Id
 from csops.web.deps import SessionDep
 from csops.web.ui import extensions
 from csops.web.ui.auth import Text, ints, sidebar_views
-from csops.web.ui.common import StaffPage, problem_text
+from csops.web.ui.common import Page, StaffPage, problem_text
 from csops.web.ui.flash import MESSAGES, flash_redirect, redirect, show
 
 router = APIRouter(prefix="/signals")
@@ -183,14 +183,14 @@ def _line(label: str, points: list[dict[str, int]], color: str, fill: bool) -> d
             "yAxisID": "y"}  # fmt: skip
 
 
-def overview_charts(session: Session, at: datetime) -> dict[str, Any]:
-    """The page's problem chart, each cluster's sparkline and the event list, one time axis."""
+def overview_charts(session: Session, at: datetime, suspects: Sequence[Any]) -> dict[str, Any]:
+    """The page's problem chart, each cluster's sparkline and the event list, one time axis;
+    `suspects` are the latest ones of any status (their spikes are marked)."""
     start, end = window(at)
     views = service.active_clusters(session, at=at, limit=20)
     views = [v for v in views if v.recent]
     counts = _buckets(session, [v.row.id for v in views], start)
     events = _events(session, start)
-    suspects = service.list_suspects(session, status=None, limit=50)
     spikes = _spikes_for(suspects, counts, start)
     markers = _marker_sets(events, start)
     lines = [
@@ -218,14 +218,14 @@ def _in_locale(page: StaffPage, build: Callable[..., Any], *args: Any) -> Any:
 
 @router.get("")
 def overview(page: StaffPage, session: SessionDep) -> Response:
-    at = now()
+    latest = service.list_suspects(session, status=None, limit=50)
     return show(
         page,
         "signals/overview.html",
         views=sidebar_views(session, page),
         suspects=service.list_suspects(session, status="open"),
-        decided=service.list_suspects(session, status=None, limit=10),
-        charts=_in_locale(page, overview_charts, session, at),
+        decided=latest[:10],
+        charts=_in_locale(page, overview_charts, session, now(), latest),
         hours=HOURS,
     )
 
@@ -268,6 +268,10 @@ def _back(cluster_id: int) -> str:
     return f"/signals/clusters/{cluster_id}"
 
 
+def _failed(page: Page, back: str, exc: Exception) -> Response:
+    return flash_redirect(page.request, back, "not-saved", reason=problem_text(exc))
+
+
 @router.post("/clusters/{cluster_id}/rename")
 def rename(
     page: StaffPage, session: SessionDep, cluster_id: Id, label: Text = "", csrf_token: Text = ""
@@ -278,9 +282,7 @@ def rename(
         with session.begin_nested():
             row = service.rename(session, cluster_id=cluster_id, label=label, actor=page.actor)
     except PathError as exc:
-        return flash_redirect(
-            page.request, _back(cluster_id), "not-saved", reason=problem_text(exc)
-        )
+        return _failed(page, _back(cluster_id), exc)
     return flash_redirect(page.request, _back(row.id), "cluster-renamed")
 
 
@@ -298,9 +300,7 @@ def merge(
                 session, source_id=cluster_id, target_id=int(into_id), actor=page.actor
             )
     except (*PathError, NotFound) as exc:  # an unknown target is a bad form value
-        return flash_redirect(
-            page.request, _back(cluster_id), "not-saved", reason=problem_text(exc)
-        )
+        return _failed(page, _back(cluster_id), exc)
     return flash_redirect(page.request, _back(target.id), "cluster-merged", target=target.id)
 
 
@@ -323,9 +323,7 @@ def split(
                 actor=page.actor,
             )  # fmt: skip
     except PathError as exc:
-        return flash_redirect(
-            page.request, _back(cluster_id), "not-saved", reason=problem_text(exc)
-        )
+        return _failed(page, _back(cluster_id), exc)
     return flash_redirect(page.request, _back(new.id), "cluster-split", num=new.count)
 
 
@@ -340,8 +338,8 @@ def confirm(
     service.get_suspect(session, suspect_id)
     try:
         suspect = service.confirm(session, suspect_id=suspect_id, actor=page.actor)
-    except (Invalid, Conflict) as exc:
-        return flash_redirect(page.request, "/signals", "not-saved", reason=problem_text(exc))
+    except PathError as exc:
+        return _failed(page, "/signals", exc)
     return redirect(f"/incidents/{suspect.incident_id}")
 
 
@@ -353,8 +351,8 @@ def dismiss(
     service.get_suspect(session, suspect_id)
     try:
         service.dismiss(session, suspect_id=suspect_id, actor=page.actor, reason=reason)
-    except (Invalid, Conflict) as exc:
-        return flash_redirect(page.request, "/signals", "not-saved", reason=problem_text(exc))
+    except PathError as exc:
+        return _failed(page, "/signals", exc)
     return redirect("/signals")
 
 
