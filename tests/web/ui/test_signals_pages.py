@@ -138,10 +138,23 @@ def test_open_suspects_in_the_inbox(live: LiveServer) -> None:
                 ],
             )  # fmt: skip
         )
+        session.add(
+            SuspectedIncident(
+                key="stale",
+                title="Spike: an old undecided burst",
+                score=8.0,
+                started_at=now() - timedelta(days=10),
+                detected_at=now() - timedelta(days=10),
+                evidence={},
+                ticket_ids=[quiet],
+                causes=[],
+            )  # fmt: skip
+        )
 
     live.seed(seed)
     inbox = signed_in(live, "ivy@example.com").get("/inbox").text
     assert "signals-banner" in inbox and "Spike: card payments on Payments" in inbox
+    assert "an old undecided burst" not in inbox  # older than a week: on /signals only
     assert "payments v2.14.0" in inbox and "12.3" in inbox
     assert inbox.count("signals-badge") == 1
     row = inbox[inbox.index(f"/tickets/{in_spike}") :]

@@ -42,6 +42,7 @@ from csops.engine.spikes import (
 )
 
 PRIOR_SHARE, PRIOR_WEIGHT = 0.01, 200.0
+BURST_OVER_AFTER = timedelta(hours=2)  # the detector's cooldown: quieter than this, it is over
 
 
 def ticket_text(session: Session, ticket: Ticket) -> str:
@@ -78,7 +79,7 @@ def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None
     if ticket.organization_id is not None:
         keys.append(("organization_id", ticket.organization_id))
     home = _home_key(ticket.service_id, cluster.id)
-    suspect = _open_suspect(session, home)
+    suspect = _live_suspect(session, home, at)
     if suspect is not None and (suspect.cluster_id == cluster.id or ticket.service_id):
         suspect.ticket_ids = [*suspect.ticket_ids, ticket.id]
         return suspect
@@ -94,6 +95,17 @@ def process_ticket(session: Session, ticket_id: int) -> SuspectedIncident | None
 
 def _home_key(service_id: int | None, cluster_id: int) -> str:
     return f"service:{service_id}" if service_id is not None else f"cluster:{cluster_id}"
+
+
+def _live_suspect(session: Session, key: str, at: datetime) -> SuspectedIncident | None:
+    """The key's open suspect while its burst goes on: one that has had no ticket for
+    ``BURST_OVER_AFTER`` stops collecting, and a later burst opens a suspect of its own."""
+    suspect = _open_suspect(session, key)
+    if suspect is None:
+        return None
+    last = session.get(ClusterTicket, suspect.ticket_ids[-1]) if suspect.ticket_ids else None
+    last_at = as_utc(last.created_at) if last is not None else as_utc(suspect.detected_at)
+    return suspect if as_utc(at) - last_at <= BURST_OVER_AFTER else None
 
 
 def _open_suspect(session: Session, key: str) -> SuspectedIncident | None:

@@ -3,6 +3,8 @@ or dismiss with a reason. Both are kept and tune the service's sensitivity."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,11 +29,17 @@ def get_suspect(session: Session, suspect_id: int) -> SuspectedIncident:
 
 
 def list_suspects(
-    session: Session, *, status: str | None = "open", limit: int = 50
+    session: Session,
+    *,
+    status: str | None = "open",
+    limit: int = 50,
+    detected_since: datetime | None = None,
 ) -> list[SuspectedIncident]:
     query = select(SuspectedIncident).order_by(SuspectedIncident.id.desc()).limit(limit)
     if status:
         query = query.where(SuspectedIncident.status == SuspectStatus(status))
+    if detected_since is not None:
+        query = query.where(SuspectedIncident.detected_at >= detected_since)
     return list(session.scalars(query))
 
 

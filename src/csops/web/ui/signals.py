@@ -37,6 +37,7 @@ from csops.web.ui.flash import MESSAGES, flash_redirect, redirect, show
 
 router = APIRouter(prefix="/signals")
 HOURS = 24
+INBOX_DAYS = timedelta(days=7)  # older open suspects stay on /signals, off the inbox
 BUCKET_MIN = 30
 CHART_CLUSTERS = 6
 PALETTE = ("#3358d4", "#1c8a5a", "#b7791f", "#7c3aed", "#0e7490", "#be185d")
@@ -363,7 +364,9 @@ def dismiss(
 def suspects_banner(session: Session, actor: Actor) -> extensions.Panel | None:
     if not actor.is_staff:
         return None
-    suspects = service.list_suspects(session, status="open", limit=5)
+    suspects = service.list_suspects(
+        session, status="open", limit=5, detected_since=now() - INBOX_DAYS
+    )
     if not suspects:
         return None
     return extensions.Panel("signals/_banner.html", {"suspects": suspects})
@@ -377,7 +380,8 @@ def suspect_badges(
         return {}
     wanted = {t.id for t in tickets}
     out: dict[int, extensions.Panel] = {}
-    for suspect in service.list_suspects(session, status="open", limit=20):
+    recent = now() - INBOX_DAYS
+    for suspect in service.list_suspects(session, status="open", limit=20, detected_since=recent):
         for ticket_id in wanted.intersection(suspect.ticket_ids or []):
             out.setdefault(ticket_id, extensions.Panel("signals/_badge.html", {"suspect": suspect}))
     return out
