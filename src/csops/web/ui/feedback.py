@@ -25,11 +25,15 @@ from csops.web.deps import SessionDep
 from csops.web.templating import render
 from csops.web.ui.auth import FORM_CSRF_COOKIE, Text, form_csrf_ok, form_csrf_value, sidebar_views
 from csops.web.ui.common import CustomerPage, StaffPage, locale_for, problem_text, set_cookie
-from csops.web.ui.flash import MESSAGES, flash_redirect, redirect, show
+from csops.web.ui.flash import flash_redirect, redirect, register_messages, show
 
 router = APIRouter()
-MESSAGES.setdefault("followup-saved", ("ok", N_("Follow-up saved")))
-MESSAGES.setdefault("nps-saved", ("ok", N_("NPS schedule saved")))
+register_messages(
+    {
+        "followup-saved": ("ok", N_("Follow-up saved")),
+        "nps-saved": ("ok", N_("NPS schedule saved")),
+    }
+)
 
 
 def _public(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from csops import i18n
 from csops.i18n.labels import N_, Nn_
-from csops.web.ui.common import Page, set_cookie
+from csops.web.ui.common import Page, problem_text, set_cookie
 
 FLASH_COOKIE = "csops_flash"
 MAX_AGE = 60
@@ -108,6 +108,19 @@ def flash_redirect(request: Request, url: str, code: str, /, **params: Param) ->
     response = redirect(url)
     set_flash(response, request, code, **params)
     return response
+
+
+def not_saved(request: Request, url: str, exc: Exception) -> RedirectResponse:
+    """Back to a form's page, saying in words why it could not be saved."""
+    return flash_redirect(request, url, "not-saved", reason=problem_text(exc))
+
+
+def register_messages(messages: dict[str, tuple[str, str | tuple[str, str]]]) -> None:
+    """An area adds its flash codes; a code that already exists is a programming error."""
+    taken = MESSAGES.keys() & messages.keys()
+    if taken:
+        raise ValueError(f"flash codes already registered: {sorted(taken)}")
+    MESSAGES.update(messages)
 
 
 def _pending(raw: str) -> tuple[str, str | tuple[str, str], dict[str, Param]] | None:

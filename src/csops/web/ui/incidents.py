@@ -38,7 +38,7 @@ from csops.web.deps import SessionDep
 from csops.web.ui import extensions
 from csops.web.ui.auth import Text, ints, sidebar_views
 from csops.web.ui.common import Page, StaffPage, problem_text, safe_next
-from csops.web.ui.flash import flash_redirect, show
+from csops.web.ui.flash import flash_redirect, not_saved, show
 
 router = APIRouter(prefix="/incidents")
 FormError = (ValidationError, CsopsError)
@@ -64,10 +64,6 @@ LABELS = (
     N_("Signal"),
     N_("Manual"),
 )
-
-
-def _failed(page: Page, back: str, exc: Exception) -> Response:
-    return flash_redirect(page.request, back, "not-saved", reason=problem_text(exc))
 
 
 def _page(page: Page, session: Session, name: str, **extra: Any) -> Response:
@@ -121,7 +117,7 @@ def escalate(
                 note=summary[:2000],
             )
     except FormError as exc:
-        return _failed(page, back, exc)
+        return not_saved(page.request, back, exc)
     return flash_redirect(page.request, back, "incident-linked", num=1)
 
 
@@ -221,7 +217,7 @@ def incident_create(
         with session.begin_nested():
             incident = service.create_incident(session, data=data, actor=page.actor)
     except FormError as exc:
-        return _failed(page, "/incidents/new", exc)
+        return not_saved(page.request, "/incidents/new", exc)
     return flash_redirect(
         page.request, f"/incidents/{incident.id}", "incident-created", incident=incident.id
     )
@@ -295,7 +291,7 @@ def incident_save(
         with session.begin_nested():
             service.update_incident(session, incident_id=incident_id, data=data, actor=page.actor)
     except FormError as exc:
-        return _failed(page, back, exc)
+        return not_saved(page.request, back, exc)
     return flash_redirect(page.request, back, "incident-saved")
 
 
@@ -325,7 +321,7 @@ def incident_post_update(
                 actor=page.actor,
             )
     except FormError as exc:
-        return _failed(page, back, exc)
+        return not_saved(page.request, back, exc)
     return flash_redirect(page.request, back, "incident-update-posted")
 
 
@@ -353,7 +349,7 @@ def incident_link(
                 source=LinkSource.manual,
             )
     except FormError as exc:
-        return _failed(page, back, exc)
+        return not_saved(page.request, back, exc)
     return flash_redirect(page.request, back, "incident-linked", num=count)
 
 
@@ -375,7 +371,7 @@ def incident_unlink(
                 session, incident_id=incident_id, ticket_id=linked_ticket_id, actor=page.actor
             )
     except PathFormError as exc:
-        return _failed(page, target, exc)
+        return not_saved(page.request, target, exc)
     return flash_redirect(page.request, target, "incident-unlinked", ticket=linked_ticket_id)
 
 
@@ -407,7 +403,7 @@ def incident_tracker(
                 session, incident_id=incident_id, tracker=tracker[:20], actor=page.actor
             )
     except FormError as exc:
-        return _failed(page, back, exc)
+        return not_saved(page.request, back, exc)
     return flash_redirect(page.request, back, "incident-tracker-opened", key=issue.key)
 
 
@@ -434,7 +430,7 @@ def incident_reveal(
             actor=page.actor,
         )
     except PathFormError as exc:
-        return _failed(page, f"/incidents/{incident_id}", exc)
+        return not_saved(page.request, f"/incidents/{incident_id}", exc)
     return _detail(page, session, incident_id, revealed=item)
 
 
@@ -507,7 +503,7 @@ def postmortem_save(
                 session, incident_id=incident_id, data=data, actor=page.actor
             )
     except FormError as exc:
-        return _failed(page, back, exc)
+        return not_saved(page.request, back, exc)
     return flash_redirect(page.request, back, "postmortem-saved")
 
 

@@ -22,12 +22,16 @@ from csops.web.api.pagination import Id
 from csops.web.deps import SessionDep
 from csops.web.ui.auth import Text, sidebar_views
 from csops.web.ui.common import Page, StaffPage, problem_text
-from csops.web.ui.flash import MESSAGES, flash_redirect, show
+from csops.web.ui.flash import flash_redirect, register_messages, show
 
 router = APIRouter(prefix="/cx")
-MESSAGES.setdefault("journey-saved", ("ok", N_("Journey saved")))
-MESSAGES.setdefault("journey-run-queued", ("ok", N_("Run queued in %(envs)s")))
-MESSAGES.setdefault("spec-imported", ("ok", N_("Imported %(journeys)s journey(s)")))
+register_messages(
+    {
+        "journey-saved": ("ok", N_("Journey saved")),
+        "journey-run-queued": ("ok", N_("Run queued in %(envs)s")),
+        "spec-imported": ("ok", N_("Imported %(journeys)s journey(s)")),
+    }
+)
 
 
 def _show(page: Page, session: Session, name: str, status: int = 200, **extra: Any) -> Response:

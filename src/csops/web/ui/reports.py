@@ -17,8 +17,8 @@ from csops.errors import CsopsError, PermissionDenied
 from csops.web.deps import SessionDep
 from csops.web.templating import render
 from csops.web.ui.auth import Text, sidebar_views
-from csops.web.ui.common import Page, StaffPage, locale_for, problem_text
-from csops.web.ui.flash import flash_redirect, show
+from csops.web.ui.common import StaffPage, locale_for
+from csops.web.ui.flash import flash_redirect, not_saved, show
 
 router = APIRouter()
 OptionalId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
@@ -62,10 +62,6 @@ def charts(board: kpis.Dashboard) -> dict[str, Any]:
             "options": {"plugins": {"legend": {"display": False}}},
         },
     }
-
-
-def _failed(page: Page, back: str, exc: Exception) -> Response:
-    return flash_redirect(page.request, back, "not-saved", reason=problem_text(exc))
 
 
 def _lists(session: Session, page: Any) -> dict[str, Any]:
@@ -131,7 +127,7 @@ def share(
                 actor=page.actor,
             )
     except CsopsError as exc:
-        return _failed(page, "/kpis", exc)
+        return not_saved(page.request, "/kpis", exc)
     base = page.request.app.state.settings.base_url.rstrip("/")
     return flash_redirect(page.request, "/kpis", "kpi-shared", url=f"{base}/kpis/public/{token}")
 
@@ -143,7 +139,7 @@ def revoke(page: StaffPage, session: SessionDep, share_id: int, csrf_token: Text
         with session.begin_nested():
             service.revoke_share(session, share_id=share_id, actor=page.actor)
     except PermissionDenied as exc:
-        return _failed(page, "/kpis", exc)
+        return not_saved(page.request, "/kpis", exc)
     return flash_redirect(page.request, "/kpis", "kpi-share-revoked")
 
 
@@ -194,7 +190,7 @@ def generate_report(
                 session, kind=kind, key=period.strip() or None, actor=page.actor
             )
     except CsopsError as exc:
-        return _failed(page, "/reports", exc)
+        return not_saved(page.request, "/reports", exc)
     return flash_redirect(
         page.request, f"/reports/{report.id}", "report-generated", title=report.title
     )
@@ -209,7 +205,7 @@ def subscribe(
         with session.begin_nested():
             archive.subscribe(session, kind=kind, email=email[:320], actor=page.actor)
     except CsopsError as exc:
-        return _failed(page, "/reports", exc)
+        return not_saved(page.request, "/reports", exc)
     return flash_redirect(page.request, "/reports", "report-subscribed")
 
 
@@ -222,7 +218,7 @@ def unsubscribe(
         with session.begin_nested():
             archive.unsubscribe(session, subscription_id=subscription_id, actor=page.actor)
     except PermissionDenied as exc:
-        return _failed(page, "/reports", exc)
+        return not_saved(page.request, "/reports", exc)
     return flash_redirect(page.request, "/reports", "report-unsubscribed")
 
 

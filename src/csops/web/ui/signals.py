@@ -32,8 +32,8 @@ from csops.web.api.pagination import MAX_ID, Id
 from csops.web.deps import SessionDep
 from csops.web.ui import extensions
 from csops.web.ui.auth import Text, ints, sidebar_views
-from csops.web.ui.common import Page, StaffPage, problem_text
-from csops.web.ui.flash import MESSAGES, flash_redirect, redirect, show
+from csops.web.ui.common import StaffPage
+from csops.web.ui.flash import flash_redirect, not_saved, redirect, register_messages, show
 
 router = APIRouter(prefix="/signals")
 HOURS = 24
@@ -47,7 +47,7 @@ SUSPECTS_LABEL, TICKETS_LABEL = N_("Suspected incidents"), N_("Tickets")
 PathError = (Invalid, Conflict)
 Ids = Annotated[list[str], Form()]
 
-MESSAGES.update(
+register_messages(
     {
         "cluster-renamed": ("ok", N_("Problem renamed")),
         "cluster-merged": ("ok", N_("Merged into problem #%(target)s")),
@@ -269,10 +269,6 @@ def _back(cluster_id: int) -> str:
     return f"/signals/clusters/{cluster_id}"
 
 
-def _failed(page: Page, back: str, exc: Exception) -> Response:
-    return flash_redirect(page.request, back, "not-saved", reason=problem_text(exc))
-
-
 @router.post("/clusters/{cluster_id}/rename")
 def rename(
     page: StaffPage, session: SessionDep, cluster_id: Id, label: Text = "", csrf_token: Text = ""
@@ -283,7 +279,7 @@ def rename(
         with session.begin_nested():
             row = service.rename(session, cluster_id=cluster_id, label=label, actor=page.actor)
     except PathError as exc:
-        return _failed(page, _back(cluster_id), exc)
+        return not_saved(page.request, _back(cluster_id), exc)
     return flash_redirect(page.request, _back(row.id), "cluster-renamed")
 
 
@@ -301,7 +297,7 @@ def merge(
                 session, source_id=cluster_id, target_id=int(into_id), actor=page.actor
             )
     except (*PathError, NotFound) as exc:  # an unknown target is a bad form value
-        return _failed(page, _back(cluster_id), exc)
+        return not_saved(page.request, _back(cluster_id), exc)
     return flash_redirect(page.request, _back(target.id), "cluster-merged", target=target.id)
 
 
@@ -324,7 +320,7 @@ def split(
                 actor=page.actor,
             )  # fmt: skip
     except PathError as exc:
-        return _failed(page, _back(cluster_id), exc)
+        return not_saved(page.request, _back(cluster_id), exc)
     return flash_redirect(page.request, _back(new.id), "cluster-split", num=new.count)
 
 
@@ -340,7 +336,7 @@ def confirm(
     try:
         suspect = service.confirm(session, suspect_id=suspect_id, actor=page.actor)
     except PathError as exc:
-        return _failed(page, "/signals", exc)
+        return not_saved(page.request, "/signals", exc)
     return redirect(f"/incidents/{suspect.incident_id}")
 
 
@@ -353,7 +349,7 @@ def dismiss(
     try:
         service.dismiss(session, suspect_id=suspect_id, actor=page.actor, reason=reason)
     except PathError as exc:
-        return _failed(page, "/signals", exc)
+        return not_saved(page.request, "/signals", exc)
     return redirect("/signals")
 
 

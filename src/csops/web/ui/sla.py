@@ -28,11 +28,15 @@ from csops.web.deps import SessionDep
 from csops.web.ui import extensions
 from csops.web.ui.auth import Text, sidebar_views
 from csops.web.ui.common import StaffPage, problem_text
-from csops.web.ui.flash import MESSAGES, flash_redirect, show
+from csops.web.ui.flash import flash_redirect, register_messages, show
 
 router = APIRouter()
-MESSAGES.setdefault("sla-saved", ("ok", N_("SLA settings saved")))
-MESSAGES.setdefault("sla-deleted", ("ok", N_("SLA policy deleted")))
+register_messages(
+    {
+        "sla-saved": ("ok", N_("SLA settings saved")),
+        "sla-deleted": ("ok", N_("SLA policy deleted")),
+    }
+)
 Many = Annotated[list[str], Form()]
 AT_RISK = timedelta(hours=1)
 
